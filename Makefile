@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+demo: install
+	$(BIN)/coresponder init
+	$(BIN)/coresponder demo
+	$(BIN)/coresponder serve --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+types: install-dev
+	$(BIN)/mypy
+
+test-sqlite: install-dev
+	scripts/run-tests sqlite
+
+test-postgres: install-dev
+	scripts/run-tests postgres
+
+# Lint, types, then the whole suite on SQLite and again on a throwaway PostgreSQL cluster.
+test: lint types
+	scripts/run-tests all
+
+bench: install-dev
+	$(BIN)/python benchmarks/bench_audit.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,41 @@
+"""The navigation each user sees: only the places their roles can open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from coresponder.access.principal import has_capability
+from coresponder.access.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: Capability
+
+
+NAVIGATION = [
+    NavItem("Home", "core:home", Capability.VIEW_HOME),
+    NavItem("Audit log", "audit:log", Capability.VIEW_AUDIT_LOG),
+    NavItem("Users", "accounts:users", Capability.MANAGE_USERS),
+    NavItem("API tokens", "accounts:tokens", Capability.MANAGE_API_TOKENS),
+    NavItem("My account", "accounts:account", Capability.MANAGE_OWN_ACCOUNT),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(request, "mfa_satisfied", False):
+        return []
+    items = []
+    for item in NAVIGATION:
+        if has_capability(user, item.capability):
+            url = reverse(item.url_name)
+            items.append(
+                {"label": item.label, "url": url, "current": request.path == url}
+            )
+    return items

@@ -1,0 +1,69 @@
+"""The REST API at /api/v1/ (django-ninja). OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from coresponder.access.api import ApiDenied
+from coresponder.accounts.api import router as accounts_router
+from coresponder.accounts.api_auth import TokenAuth, VerifiedSessionAuth
+from coresponder.accounts.services import AccountError, TokenRefused
+from coresponder.audit.api import router as audit_router
+
+api = NinjaAPI(
+    title="coresponder",
+    version="1",
+    description="Calls, triage, cases, referrals, repeat calls and outcomes. "
+    "Authenticate with an API token (`Authorization: Bearer …`) or a signed-in session "
+    "with CSRF.",
+    urls_namespace="api",
+    docs_url=None,
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+)
+api.add_router("/", accounts_router)
+api.add_router("/audit", audit_router)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request: HttpRequest, error: TokenRefused) -> HttpResponse:
+    response = _error(request, 401, str(error))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return _error(
+        request,
+        401,
+        "Sign in (with MFA) or send an API token: 'Authorization: Bearer <token>'.",
+    )
+
+
+@api.exception_handler(ApiDenied)
+def _denied(request: HttpRequest, error: ApiDenied) -> HttpResponse:
+    return _error(request, 403, str(error))
+
+
+@api.exception_handler(AccountError)
+def _account_error(request: HttpRequest, error: AccountError) -> HttpResponse:
+    return _error(request, 400, str(error))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ()) if part != "body"),
+            "message": item.get("msg", "is not valid"),
+        }
+        for item in error.errors
+    ]
+    summary = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems)
+    return _error(request, 422, f"The request is not valid. {summary}", errors=problems)

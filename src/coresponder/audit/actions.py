@@ -1,0 +1,84 @@
+"""Audit action codes. Values are stable: never renumber or reuse one (bands are reserved).
+
+docs/audit-events.md lists every code; a test fails when one is missing.
+
+Bands: 100–199 sign-in and sessions · 200–299 access decisions · 300–399 account and token
+administration · 400–499 the audit log itself · 1000+ reserved for domain records (calls,
+triage, cases, referrals, linkage, analytics), 100 codes per domain.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class AuditAction(IntEnum):
+    LOGIN_SUCCEEDED = 100
+    LOGIN_FAILED = 101
+    LOGIN_LOCKED_OUT = 102
+    LOGIN_REFUSED_LOCKED = 103
+    LOGOUT = 104
+    MFA_ENROLLED = 110
+    MFA_VERIFIED = 111
+    MFA_FAILED = 112
+    SESSION_EXPIRED_IDLE = 120
+    SESSION_EXPIRED_ABSOLUTE = 121
+    STEP_UP_SUCCEEDED = 130
+    STEP_UP_FAILED = 131
+    API_TOKEN_USED = 140
+    API_TOKEN_REFUSED = 141
+
+    ACCESS_DENIED = 200
+    API_ACCESS_DENIED = 201
+
+    ACCOUNT_UNLOCKED = 300
+    MFA_RESET = 301
+    USER_DEACTIVATED = 302
+    USER_CREATED = 303
+    ROLE_GRANTED = 304
+    ROLE_REVOKED = 305
+    API_TOKEN_CREATED = 310
+    API_TOKEN_REVOKED = 311
+    USERS_LISTED = 320
+    API_TOKENS_LISTED = 321
+
+    AUDIT_LOG_VIEWED = 400
+    AUDIT_RECORD_VIEWERS_VIEWED = 401
+    AUDIT_CHAIN_VERIFIED = 402
+    AUDIT_CHECKPOINT_TAKEN = 403
+
+
+DESCRIPTIONS: dict[AuditAction, str] = {
+    AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
+    AuditAction.LOGIN_FAILED: "A sign-in failed: wrong password or unknown username.",
+    AuditAction.LOGIN_LOCKED_OUT: "A username reached the failure limit and was locked.",
+    AuditAction.LOGIN_REFUSED_LOCKED: "A sign-in to a locked username was refused.",
+    AuditAction.LOGOUT: "A user signed out.",
+    AuditAction.MFA_ENROLLED: "A user enrolled a TOTP authenticator.",
+    AuditAction.MFA_VERIFIED: "A user passed the TOTP check for this session.",
+    AuditAction.MFA_FAILED: "A TOTP code was wrong, reused or throttled.",
+    AuditAction.SESSION_EXPIRED_IDLE: "A session ended after the idle timeout.",
+    AuditAction.SESSION_EXPIRED_ABSOLUTE: "A session ended at the absolute time limit.",
+    AuditAction.STEP_UP_SUCCEEDED: "A user re-authenticated before a sensitive action.",
+    AuditAction.STEP_UP_FAILED: "A step-up re-authentication failed.",
+    AuditAction.API_TOKEN_USED: "An API token authenticated a request (first use per minute).",
+    AuditAction.API_TOKEN_REFUSED: "An API request carried a malformed, unknown, revoked or "
+    "expired token.",
+    AuditAction.ACCESS_DENIED: "A page was refused because no role grants its capability.",
+    AuditAction.API_ACCESS_DENIED: "An API operation was refused (capability or token scope).",
+    AuditAction.ACCOUNT_UNLOCKED: "An admin released a locked username.",
+    AuditAction.MFA_RESET: "An admin removed a user's authenticators so they enrol again.",
+    AuditAction.USER_DEACTIVATED: "An admin deactivated an account.",
+    AuditAction.USER_CREATED: "An account was created.",
+    AuditAction.ROLE_GRANTED: "A role was granted to a user.",
+    AuditAction.ROLE_REVOKED: "A role was taken from a user.",
+    AuditAction.API_TOKEN_CREATED: "An API token was issued.",
+    AuditAction.API_TOKEN_REVOKED: "An API token was revoked.",
+    AuditAction.USERS_LISTED: "An admin listed the agency's accounts.",
+    AuditAction.API_TOKENS_LISTED: "An admin listed the agency's API tokens.",
+    AuditAction.AUDIT_LOG_VIEWED: "An auditor read or searched the audit log.",
+    AuditAction.AUDIT_RECORD_VIEWERS_VIEWED: "An auditor asked who viewed a record.",
+    AuditAction.AUDIT_CHAIN_VERIFIED: "The audit chain was verified (result in the data).",
+    AuditAction.AUDIT_CHECKPOINT_TAKEN: "A checkpoint of the chain head was printed for "
+    "off-box storage.",
+}

@@ -1,0 +1,79 @@
+"""Auditor pages: the audit log with filters, and who viewed or changed one record."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from coresponder.access.policy import requires
+from coresponder.access.roles import Capability
+from coresponder.audit.actions import DESCRIPTIONS, AuditAction
+from coresponder.audit.selectors import AuditFilters, audit_event_list, record_viewer_list
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(required=False, max_length=150, label="Actor (username)")
+    action = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any action")] + [(a.value, f"{a.value} {a.name}") for a in AuditAction],
+    )
+    object_type = forms.CharField(required=False, max_length=64, label="Object type")
+    object_id = forms.CharField(required=False, max_length=150, label="Object id")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> AuditFilters:
+        data = self.cleaned_data
+        return AuditFilters(
+            actor=data["actor"],
+            action=data["action"],
+            object_type=data["object_type"],
+            object_id=data["object_id"],
+            since=_day_start(data["since"]),
+            until=_day_start(data["until"], next_day=True),
+        )
+
+
+def _day_start(day: object, next_day: bool = False) -> datetime | None:
+    if day is None:
+        return None
+    moment = timezone.make_aware(datetime.combine(day, time.min))  # type: ignore[arg-type]
+    return moment + timedelta(days=1) if next_day else moment
+
+
+@requires(Capability.VIEW_AUDIT_LOG, audits="each search of the log")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters() if form.is_valid() else AuditFilters()
+    page = Paginator(audit_event_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "audit/log.html#results" if request.htmx else "audit/log.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query.urlencode(), "descriptions": DESCRIPTIONS},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Capability.VIEW_AUDIT_LOG, audits="the question asked")
+def record_viewers(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    events = record_viewer_list(user=request.user, object_type=object_type, object_id=object_id)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/record_viewers.html",
+        {"object_type": object_type, "object_id": object_id, "page": page},
+    )

@@ -1,0 +1,162 @@
+"""The `coresponder` command: init, demo, serve, tokens, audit verification and admin tasks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coresponder.settings")
+    import django
+
+    django.setup()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """coresponder: police social work and alternative crisis response."""
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database (SQLite in the data directory unless DATABASE_URL)."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"Database ready: {settings.DATABASES['default']['NAME']}")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo agency and print one account per role. Switches on demo mode."""
+    _setup()
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        raise click.ClickException("The demo cannot be loaded when COREPONDER_ENV=production.")
+    from coresponder.demo import load_demo
+
+    accounts = load_demo()
+    marker = Path(settings.DATA_DIR) / "demo-mode"
+    marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
+    click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")
+    click.echo("Demo mode is on: multi-factor sign-in is off and every page says so.\n")
+    click.echo(f"{'username':<12} {'password':<24} {'role':<14} team")
+    for account in accounts:
+        click.echo(f"{account.username:<12} {account.password:<24} {account.role:<14} {account.team}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the product with waitress."""
+    _setup()
+    from waitress import serve as waitress_serve
+
+    from coresponder.wsgi import application
+
+    click.echo(f"coresponder on http://{host}:{port}/ (Ctrl+C stops it)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="coresponder")
+
+
+@main.group()
+def token() -> None:
+    """API tokens for machines."""
+
+
+@token.command("create")
+@click.option("--agency", "agency_slug", required=True, help="Agency slug.")
+@click.option("--user", "username", required=True, help="The account the token acts as.")
+@click.option("--scopes", required=True, help="Comma-separated, e.g. calls:write,triage:read")
+@click.option("--name", default="", help="What uses the token (default: the scopes).")
+def token_create(agency_slug: str, username: str, scopes: str, name: str) -> None:
+    """Issue a token and print its secret once."""
+    _setup()
+    from coresponder.accounts.models import User
+    from coresponder.accounts.services import AccountError, api_token_create
+
+    user = User.objects.filter(agency__slug=agency_slug, username=username).first()
+    if user is None:
+        raise click.ClickException(f"No account {username!r} in agency {agency_slug!r}.")
+    scope_list = [s.strip() for s in scopes.split(",") if s.strip()]
+    try:
+        created, secret = api_token_create(
+            actor=None, user=user, name=name or ",".join(scope_list), scopes=scope_list
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Token {created.public_id} for {username} ({', '.join(created.scopes)}).")
+    click.echo("Copy the secret now; it is not stored and cannot be shown again:")
+    click.echo(secret)
+
+
+@main.group()
+def audit() -> None:
+    """Verify the tamper-evident audit chain."""
+
+
+@audit.command("verify")
+@click.option("--checkpoint", default=None, help="SEQ:MAC printed earlier by `audit checkpoint`.")
+def audit_verify(checkpoint: str | None) -> None:
+    """Check every row's MAC, the sequence, the triggers and (optionally) a checkpoint."""
+    _setup()
+    from coresponder.audit.verify import parse_checkpoint, verify_chain
+
+    try:
+        expected = parse_checkpoint(checkpoint) if checkpoint else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--checkpoint") from None
+    result = verify_chain(expected)
+    if result.ok:
+        click.echo(f"OK: {result.checked} events verified; head {result.last_seq}")
+        return
+    where = f" at sequence {result.broken_seq}" if result.broken_seq else ""
+    click.echo(f"BROKEN{where}: {result.problem} ({result.checked} events verified before it)")
+    sys.exit(1)
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Print the chain head as SEQ:MAC, to keep somewhere the database cannot reach."""
+    _setup()
+    from coresponder.audit.actions import AuditAction
+    from coresponder.audit.services import audit_record
+    from coresponder.audit.verify import chain_head
+
+    seq, mac = chain_head()
+    audit_record(actor=None, action=AuditAction.AUDIT_CHECKPOINT_TAKEN, data={"seq": seq})
+    click.echo(f"{seq}:{mac}")
+
+
+@main.group()
+def user() -> None:
+    """Account administration from the command line."""
+
+
+@user.command("unlock")
+@click.argument("username")
+def user_unlock(username: str) -> None:
+    """Release a username locked after repeated failed sign-ins."""
+    _setup()
+    from coresponder.accounts.services import lockout_release
+
+    released = lockout_release(actor=None, username=username)
+    click.echo(f"{username} released." if released else f"{username} was not locked.")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def manage(ctx: click.Context) -> None:
+    """Run a Django management command, e.g. `coresponder manage check --deploy`."""
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["coresponder manage", *ctx.args])

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from coresponder.api import api
+
+urlpatterns = [
+    path("", include("coresponder.core.urls")),
+    path("", include("coresponder.accounts.urls")),
+    path("audit/", include("coresponder.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "coresponder.core.views.bad_request"
+handler403 = "coresponder.core.views.permission_denied"
+handler404 = "coresponder.core.views.not_found"
+handler500 = "coresponder.core.views.server_error"
