@@ -15,6 +15,12 @@ from coresponder.accounts.models import Agency, Team, User
 from tests.factories import AgencyFactory, TeamFactory, UserFactory, enrol_totp
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2 at production strength costs ~0.5 s a user; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Personas:
     agency: Agency

@@ -59,11 +59,14 @@ def _account_error(request: HttpRequest, error: AccountError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     problems = [
-        {
-            "field": ".".join(str(part) for part in item.get("loc", ()) if part != "body"),
-            "message": item.get("msg", "is not valid"),
-        }
+        {"field": _field_name(item.get("loc", ())), "message": item.get("msg", "is not valid")}
         for item in error.errors
     ]
     summary = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems)
     return _error(request, 422, f"The request is not valid. {summary}", errors=problems)
+
+
+def _field_name(location: tuple[object, ...] | list[object]) -> str:
+    """('body', 'payload', 'scopes', 0) → 'scopes.0'; ('query', 'filters', 'since') → 'since'."""
+    parts = [str(part) for part in location[2:]] or [str(part) for part in location[1:]]
+    return ".".join(parts)

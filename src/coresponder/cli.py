@@ -10,10 +10,15 @@ import click
 
 
 def _setup() -> None:
+    """Load settings and apps; a configuration mistake is reported plainly, not as a trace."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coresponder.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise click.ClickException(f"Configuration: {error}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,7 +54,9 @@ def demo() -> None:
     click.echo("Demo mode is on: multi-factor sign-in is off and every page says so.\n")
     click.echo(f"{'username':<12} {'password':<24} {'role':<14} team")
     for account in accounts:
-        click.echo(f"{account.username:<12} {account.password:<24} {account.role:<14} {account.team}")
+        click.echo(
+            f"{account.username:<12} {account.password:<24} {account.role:<14} {account.team}"
+        )
 
 
 @main.command()

@@ -39,9 +39,7 @@ class ApiDenied(Exception):
     """Raised when the caller lacks the capability or token scope; answered with 403."""
 
 
-def api_requires(
-    capability: Capability, *, token_scope: str, audits: str
-) -> Callable[[F], F]:
+def api_requires(capability: Capability, *, token_scope: str, audits: str) -> Callable[[F], F]:
     """Declare and enforce an API operation's policy."""
     policy = Policy(Gate.CAPABILITY, capability=capability, token_scope=token_scope, audits=audits)
 

@@ -35,7 +35,5 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     for item in NAVIGATION:
         if has_capability(user, item.capability):
             url = reverse(item.url_name)
-            items.append(
-                {"label": item.label, "url": url, "current": request.path == url}
-            )
+            items.append({"label": item.label, "url": url, "current": request.path == url})
     return items

@@ -1,9 +1,10 @@
 """API: the caller's identity and API token management."""
+
 # No `from __future__ import annotations` here: django-ninja reads the real types.
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from coresponder.access.api import Caller, api_requires
 from coresponder.access.principal import roles_of
@@ -17,7 +18,7 @@ router = Router(tags=["accounts"])
 
 
 def _caller(request: HttpRequest) -> Caller:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 @router.get("/me", response=MeOut)
@@ -54,7 +55,7 @@ def token_list(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.post("/tokens", response={201: TokenCreated})
 @api_requires(Capability.MANAGE_API_TOKENS, token_scope="tokens:write", audits="the issue")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     caller = _caller(request)
     _require_step_up(request, caller)
     user = User.objects.filter(
@@ -69,17 +70,17 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
         scopes=payload.scopes,
         expires_at=payload.expires_at,
     )
-    return 201, {**_token_out(token), "token": secret}
+    return Status(201, {**_token_out(token), "token": secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
 @api_requires(Capability.MANAGE_API_TOKENS, token_scope="tokens:write", audits="the revocation")
-def token_revoke(request: HttpRequest, token_id: UUID) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: UUID) -> Status:
     caller = _caller(request)
     _require_step_up(request, caller)
     token = selectors.api_token_get(actor=caller.user, public_id=str(token_id))
     services.api_token_revoke(actor=caller.user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 def _require_step_up(request: HttpRequest, caller: Caller) -> None:

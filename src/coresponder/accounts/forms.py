@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
+
+SIX_DIGITS = re.compile(r"[0-9]{6}")
 
 
 class SignInForm(forms.Form):
@@ -15,8 +19,8 @@ class SignInForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Six-digit code",
-        min_length=6,
-        max_length=8,
+        max_length=20,
+        error_messages={"max_length": "Enter the six digits your authenticator app shows."},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
         ),
@@ -24,7 +28,7 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].replace(" ", "")
-        if not (code.isdigit() and len(code) == 6):
+        if not SIX_DIGITS.fullmatch(code):
             raise forms.ValidationError("Enter the six digits your authenticator app shows.")
         return code
 

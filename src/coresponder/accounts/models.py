@@ -91,6 +91,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.name
+
     def is_active(self, now: object = None) -> bool:
         moment = now or timezone.now()
         if self.revoked_at is not None:
@@ -109,3 +112,6 @@ class LoginThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     window_started_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.username

@@ -14,9 +14,7 @@ urlpatterns = [
     path("admin/users/", views.users_view, name="users"),
     path("admin/users/<uuid:public_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("admin/users/<uuid:public_id>/reset-mfa/", views.user_mfa_reset, name="user_mfa_reset"),
-    path(
-        "admin/users/<uuid:public_id>/deactivate/", views.user_deactivate, name="user_deactivate"
-    ),
+    path("admin/users/<uuid:public_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("admin/tokens/", views.tokens_view, name="tokens"),
     path("admin/tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

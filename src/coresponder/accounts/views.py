@@ -39,7 +39,7 @@ def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
 @public("the sign-in page, with the system-use notice")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         result = services.sign_in(
@@ -87,7 +87,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     device = services.mfa_device(request.user)  # type: ignore[arg-type]
     if device is None:
         return redirect("accounts:mfa_enrol")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.mfa_check(user=request.user, device=device, code=form.cleaned_data["code"]):  # type: ignore[arg-type]
             otp_login(request, device)
@@ -103,7 +103,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     if services.mfa_device(request.user) is not None:  # type: ignore[arg-type]
         return redirect("accounts:mfa_verify")
     device = services.mfa_enrolment_device(request.user)  # type: ignore[arg-type]
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.mfa_check(
             user=request.user,  # type: ignore[arg-type]
@@ -151,7 +151,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
 @requires(Capability.MANAGE_OWN_ACCOUNT, audits="step-up results")
 @require_http_methods(["GET", "POST"])
 def reauth_view(request: HttpRequest) -> HttpResponse:
-    form = StepUpForm(request.POST or None)
+    form = StepUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.step_up(
             request=request,

@@ -1,4 +1,5 @@
 """API: searching the audit log."""
+
 # No `from __future__ import annotations` here: django-ninja reads the real types.
 from datetime import datetime
 

@@ -16,7 +16,7 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit events are append-only: update() is refused")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise PermissionError("audit events are append-only: delete() is refused")
 
 
@@ -54,12 +54,15 @@ class AuditEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action_name}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("audit events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit events are append-only")
 
     @property

@@ -23,9 +23,7 @@ def client_ip(request: HttpRequest) -> str:
     proxies = [ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES]
     if not proxies or not _in_any(remote, proxies):
         return remote
-    forwarded = [
-        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    ]
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for hop in reversed([hop for hop in forwarded if hop]):
         if not _valid_ip(hop):
             return remote

@@ -5,34 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('agency_id', models.BigIntegerField(db_index=True, null=True)),
-                ('actor_id', models.BigIntegerField(db_index=True, null=True)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('actor_role', models.CharField(blank=True, max_length=32)),
-                ('action', models.PositiveIntegerField(db_index=True)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=150)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('outcome', models.CharField(choices=[('success', 'Success'), ('denied', 'Denied'), ('failure', 'Failure')], default='success', max_length=16)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('client_ip', models.CharField(blank=True, max_length=45)),
-                ('data', models.JSONField(default=dict)),
-                ('mac', models.CharField(max_length=64)),
+                ("seq", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("agency_id", models.BigIntegerField(db_index=True, null=True)),
+                ("actor_id", models.BigIntegerField(db_index=True, null=True)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                ("actor_role", models.CharField(blank=True, max_length=32)),
+                ("action", models.PositiveIntegerField(db_index=True)),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=150)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("success", "Success"),
+                            ("denied", "Denied"),
+                            ("failure", "Failure"),
+                        ],
+                        default="success",
+                        max_length=16,
+                    ),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("client_ip", models.CharField(blank=True, max_length=45)),
+                ("data", models.JSONField(default=dict)),
+                ("mac", models.CharField(max_length=64)),
             ],
             options={
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
     ]

@@ -1,0 +1,76 @@
+"""The committed role × route expectation table.
+
+For every named route: how the test reaches it, and the status each persona must get.
+``anonymous`` is a visitor with no session. A new route must be added here, or the
+meta-test fails; a changed expectation is a reviewed change of who may do what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = (
+    "anonymous",
+    "dispatcher",
+    "officer",
+    "social_worker",
+    "supervisor",
+    "analyst",
+    "auditor",
+    "admin",
+)
+EVERYONE_SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
+TO_LOGIN = 302
+
+
+@dataclass(frozen=True)
+class Expectation:
+    method: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def only(roles: dict[str, int], *, others: int = 403, anonymous: int = TO_LOGIN) -> dict[str, int]:
+    statuses = {role: others for role in ROLES}
+    statuses["anonymous"] = anonymous
+    statuses.update(roles)
+    return statuses
+
+
+# Placeholders filled by the test with real ids of the persona's own agency.
+TARGET_USER = "{target_user}"
+TARGET_TOKEN = "{target_token}"
+
+PAGES: dict[str, Expectation] = {
+    "core:home": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
+    "accounts:login": Expectation("get", statuses={role: 200 for role in ROLES}),
+    "accounts:logout": Expectation("get", statuses=only({}, others=405)),
+    "accounts:mfa_verify": Expectation("get", statuses=only({}, others=302)),
+    "accounts:mfa_enrol": Expectation("get", statuses=only({}, others=302)),
+    "accounts:account": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
+    "accounts:reauth": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
+    "accounts:users": Expectation("get", statuses=only({"admin": 200})),
+    "accounts:user_unlock": Expectation("post", {"public_id": TARGET_USER}, only({"admin": 302})),
+    "accounts:user_mfa_reset": Expectation(
+        "post", {"public_id": TARGET_USER}, only({"admin": 302})
+    ),
+    "accounts:user_deactivate": Expectation(
+        "post", {"public_id": TARGET_USER}, only({"admin": 302})
+    ),
+    "accounts:tokens": Expectation("get", statuses=only({"admin": 200})),
+    "accounts:token_revoke": Expectation("post", {"public_id": TARGET_TOKEN}, only({"admin": 302})),
+    "audit:log": Expectation("get", statuses=only({"auditor": 200})),
+    "audit:record_viewers": Expectation(
+        "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
+    ),
+}
+
+# API operations: path → method → statuses (anonymous gets 401, never a redirect).
+API: dict[tuple[str, str], dict[str, int]] = {
+    ("get", "/api/v1/me"): {"anonymous": 401, **EVERYONE_SIGNED_IN},
+    ("get", "/api/v1/tokens"): only({"admin": 200}, anonymous=401),
+    ("post", "/api/v1/tokens"): only({"admin": 400}, anonymous=401),
+    ("delete", "/api/v1/tokens/{target_token}"): only({"admin": 400}, anonymous=401),
+    ("get", "/api/v1/audit/events"): only({"auditor": 200}, anonymous=401),
+    ("get", "/api/v1/openapi.json"): {role: 200 for role in ROLES},
+}

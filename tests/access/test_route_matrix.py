@@ -1,0 +1,71 @@
+"""Every persona against every route: the statuses in route_expectations.py, nothing else."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from coresponder.accounts.services import api_token_create
+from tests.access.route_expectations import API, PAGES, ROLES
+from tests.conftest import Personas, sign_in
+from tests.factories import UserFactory
+
+
+def _client_for(role: str, personas: Personas) -> Client:
+    client = Client()
+    if role != "anonymous":
+        sign_in(client, personas.by_role()[role])
+    return client
+
+
+@pytest.fixture
+def targets(personas: Personas) -> dict[str, str]:
+    target = UserFactory(username="target", agency=personas.agency)
+    token, _ = api_token_create(actor=None, user=target, name="feed", scopes=["me:read"])
+    return {"target_user": str(target.public_id), "target_token": str(token.public_id)}
+
+
+def test_it_gives_every_role_the_expected_status_on_every_page(
+    personas: Personas, targets: dict[str, str]
+) -> None:
+    mismatches = []
+    for role in ROLES:
+        for name, expectation in PAGES.items():
+            client = _client_for(role, personas)
+            kwargs = {k: v.format(**targets) for k, v in expectation.kwargs.items()}
+            response = getattr(client, expectation.method)(reverse(name, kwargs=kwargs))
+            expected = expectation.statuses[role]
+            if response.status_code != expected:
+                mismatches.append(f"{role} {name}: {response.status_code} != {expected}")
+    print(f"role × page checks: {len(ROLES) * len(PAGES)}, mismatches: {len(mismatches)}")
+    assert mismatches == []
+
+
+def test_it_gives_every_role_the_expected_status_on_every_api_operation(
+    personas: Personas, targets: dict[str, str]
+) -> None:
+    body = json.dumps({"username": "target", "name": "feed", "scopes": ["me:read"]})
+    mismatches = []
+    for role in ROLES:
+        for (method, path), statuses in API.items():
+            client = _client_for(role, personas)
+            url = path.format(**targets)
+            if method == "post":
+                response = client.post(url, body, content_type="application/json")
+            else:
+                response = getattr(client, method)(url)
+            if response.status_code != statuses[role]:
+                mismatches.append(f"{role} {method} {url}: {response.status_code}")
+    print(f"role × API checks: {len(ROLES) * len(API)}, mismatches: {len(mismatches)}")
+    assert mismatches == []
+
+
+def test_it_sends_an_unverified_session_to_mfa_not_to_the_page(personas: Personas) -> None:
+    client = sign_in(Client(), personas.auditor, verified=False)
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:mfa_verify")
+    assert client.get("/api/v1/me").status_code == 401
