@@ -77,3 +77,109 @@ def test_it_has_a_migration_for_every_model_change() -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_it_deactivates_accounts_idle_past_the_limit(settings) -> None:
+    from datetime import timedelta
+
+    from coresponder.audit.actions import AuditAction
+    from coresponder.audit.models import AuditEvent
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    stale = UserFactory(username="stale", last_login=now - timedelta(days=91))
+    never = UserFactory(username="never", date_joined=now - timedelta(days=100), last_login=None)
+    recent = UserFactory(username="recent", last_login=now - timedelta(days=89))
+    result = CliRunner().invoke(main, ["user", "deactivate-idle"])
+    assert result.exit_code == 0 and "2 idle account(s)" in result.output
+    for user, active in ((stale, False), (never, False), (recent, True)):
+        user.refresh_from_db()
+        assert user.is_active is active
+    event = AuditEvent.objects.filter(action=AuditAction.USER_DEACTIVATED).first()
+    assert event is not None and event.reason == "no sign-in for 90 days"
+
+
+def test_it_keeps_machine_accounts_whose_tokens_are_in_use() -> None:
+    from datetime import timedelta
+
+    from coresponder.accounts.services import api_token_create
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    feed = UserFactory(username="cadfeed", date_joined=now - timedelta(days=400), last_login=None)
+    token, _ = api_token_create(actor=None, user=feed, name="CAD", scopes=["calls:write"])
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now - timedelta(days=1))
+    CliRunner().invoke(main, ["user", "deactivate-idle"])
+    feed.refresh_from_db()
+    assert feed.is_active
+
+
+def test_it_sets_up_an_agency_and_its_first_admin_from_the_command_line() -> None:
+    runner = CliRunner()
+    created = runner.invoke(
+        main,
+        [
+            "agency",
+            "create",
+            "bloomington",
+            "--name",
+            "Bloomington PD",
+            "--time-zone",
+            "America/Indiana/Indianapolis",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    assert runner.invoke(main, ["agency", "add-team", "bloomington", "North"]).exit_code == 0
+    made = runner.invoke(
+        main,
+        [
+            "user",
+            "create",
+            "chief",
+            "--agency",
+            "bloomington",
+            "--role",
+            "admin",
+            "--role",
+            "supervisor:North",
+        ],
+        input="a long and private passphrase\na long and private passphrase\n",
+    )
+    assert made.exit_code == 0, made.output
+    chief = User.objects.get(username="chief")
+    assert sorted(chief.memberships.values_list("role", flat=True)) == ["admin", "supervisor"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["agency", "create", "Bad Slug", "--name", "x"], "slug"),
+        (["agency", "create", "ok-slug", "--name", "x", "--time-zone", "Mars/Base"], "time zone"),
+        (
+            [
+                "user",
+                "create",
+                "u",
+                "--agency",
+                "nowhere",
+                "--role",
+                "admin",
+                "--password",
+                "x" * 20,
+            ],
+            "No agency",
+        ),
+    ],
+)
+def test_it_explains_bad_setup_commands(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_it_refuses_a_weak_first_password_with_the_reason() -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["agency", "create", "town", "--name", "Town PD"])
+    result = runner.invoke(
+        main, ["user", "create", "u", "--agency", "town", "--role", "admin", "--password", "short"]
+    )
+    assert result.exit_code == 1 and "at least 12" in result.output

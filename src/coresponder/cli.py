@@ -122,12 +122,28 @@ def audit_verify(checkpoint: str | None) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--checkpoint") from None
     result = verify_chain(expected)
+    _record_verification(result)
     if result.ok:
         click.echo(f"OK: {result.checked} events verified; head {result.last_seq}")
         return
     where = f" at sequence {result.broken_seq}" if result.broken_seq else ""
     click.echo(f"BROKEN{where}: {result.problem} ({result.checked} events verified before it)")
     sys.exit(1)
+
+
+def _record_verification(result: object) -> None:
+    from coresponder.audit.actions import AuditAction
+    from coresponder.audit.chain import VerifyResult
+    from coresponder.audit.models import Outcome
+    from coresponder.audit.services import audit_record
+
+    assert isinstance(result, VerifyResult)
+    audit_record(
+        actor=None,
+        action=AuditAction.AUDIT_CHAIN_VERIFIED,
+        outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
+        data={"checked": result.checked, "broken_seq": result.broken_seq},
+    )
 
 
 @audit.command("checkpoint")
@@ -157,6 +173,116 @@ def user_unlock(username: str) -> None:
 
     released = lockout_release(actor=None, username=username)
     click.echo(f"{username} released." if released else f"{username} was not locked.")
+
+
+@user.command("deactivate-idle")
+def user_deactivate_idle() -> None:
+    """Deactivate accounts unused for COREPONDER_ACCOUNT_IDLE_DAYS (run it daily)."""
+    _setup()
+    from coresponder.accounts.services import users_deactivate_idle
+
+    deactivated = users_deactivate_idle()
+    for account in deactivated:
+        click.echo(f"deactivated {account.username}")
+    click.echo(f"{len(deactivated)} idle account(s) deactivated.")
+
+
+@main.group()
+def agency() -> None:
+    """Agencies and their teams."""
+
+
+@agency.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="e.g. 'Bloomington Police Department'")
+@click.option("--time-zone", default="UTC", show_default=True, help="For naive CAD times.")
+def agency_create(slug: str, name: str, time_zone: str) -> None:
+    """Create an agency."""
+    _setup()
+    from coresponder.accounts.services import AccountError, agency_create
+
+    try:
+        created = agency_create(slug=slug, name=name, time_zone=time_zone)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Agency {created.slug} created.")
+
+
+@agency.command("add-team")
+@click.argument("slug")
+@click.argument("team_name")
+def agency_add_team(slug: str, team_name: str) -> None:
+    """Add a team to an agency."""
+    _setup()
+    from coresponder.accounts.models import Agency
+    from coresponder.accounts.services import AccountError, team_create
+
+    found = Agency.objects.filter(slug=slug).first()
+    if found is None:
+        raise click.ClickException(f"No agency {slug!r}.")
+    try:
+        team_create(actor=None, agency=found, name=team_name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Team {team_name!r} added to {slug}.")
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--agency", "agency_slug", required=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="ROLE or ROLE:TEAM (repeatable), e.g. --role admin --role social_worker:'North'",
+)
+@click.option("--name", "display_name", default="")
+@click.option("--email", default="")
+@click.password_option(help="Prompted for (twice) when not given.")
+def user_create_command(
+    username: str,
+    agency_slug: str,
+    roles: tuple[str, ...],
+    display_name: str,
+    email: str,
+    password: str,
+) -> None:
+    """Create an account, e.g. the agency's first admin."""
+    _setup()
+    from django.core.exceptions import ValidationError
+
+    from coresponder.access.roles import Role
+    from coresponder.accounts.models import Agency, Team
+    from coresponder.accounts.services import AccountError, user_create
+
+    found = Agency.objects.filter(slug=agency_slug).first()
+    if found is None:
+        raise click.ClickException(f"No agency {agency_slug!r}.")
+    grants = []
+    for item in roles:
+        role_name, _, team_name = item.partition(":")
+        if role_name not in {r.value for r in Role}:
+            known = ", ".join(r.value for r in Role)
+            raise click.BadParameter(f"{role_name!r} is not a role ({known})", param_hint="--role")
+        team = Team.objects.filter(agency=found, name=team_name).first() if team_name else None
+        if team_name and team is None:
+            raise click.BadParameter(f"no team {team_name!r} in {agency_slug}", param_hint="--role")
+        grants.append((Role(role_name), team))
+    try:
+        user_create(
+            actor=None,
+            agency=found,
+            username=username,
+            password=password,
+            display_name=display_name,
+            email=email,
+            roles=grants,
+        )
+    except (AccountError, ValidationError) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        raise click.ClickException(" ".join(messages)) from None
+    click.echo(f"Account {username} created; MFA enrolment happens at first sign-in.")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -14,7 +14,14 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from coresponder.core.env import env_bool, env_int, env_list, env_secret, env_str
+from coresponder.core.env import (
+    ensure_private_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -29,7 +36,9 @@ DATA_DIR = Path(env_str("COREPONDER_DATA_DIR", "var")).resolve()
 DEBUG = env_bool("COREPONDER_DEBUG", False)
 SECRET_KEY = env_secret("COREPONDER_SECRET_KEY", DATA_DIR, "secret_key")
 AUDIT_HMAC_KEY = env_secret("COREPONDER_AUDIT_KEY", DATA_DIR, "audit_key")
-ALLOWED_HOSTS = env_list("COREPONDER_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+ALLOWED_HOSTS = env_list(
+    "COREPONDER_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("COREPONDER_CSRF_TRUSTED_ORIGINS", "")
 TRUSTED_PROXIES = env_list("COREPONDER_TRUSTED_PROXIES", "")
 
@@ -42,6 +51,7 @@ MFA_REQUIRED = env_bool("COREPONDER_MFA_REQUIRED", True) and not DEMO_MODE
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'coresponder.sqlite3'}")
 _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    ensure_private_dir(DATA_DIR)
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -187,7 +197,7 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-AUDIT_RETENTION_YEARS = env_int("COREPONDER_AUDIT_RETENTION_YEARS", 6, minimum=1)
+ACCOUNT_IDLE_LIMIT = timedelta(days=env_int("COREPONDER_ACCOUNT_IDLE_DAYS", 90, minimum=1))
 SYSTEM_USE_NOTICE = env_str(
     "COREPONDER_SYSTEM_USE_NOTICE",
     "This is a restricted government information system. Use is monitored and recorded. "

@@ -188,3 +188,14 @@ def test_it_publishes_the_openapi_document(db: None) -> None:
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/v1/me", "/api/v1/tokens", "/api/v1/audit/events"} <= set(paths)
+
+
+def test_it_keeps_audit_read_tokens_out_of_admin_hands(personas: Personas) -> None:
+    with pytest.raises(AccountError, match="command line|coresponder token create"):
+        api_token_create(
+            actor=personas.admin, user=personas.auditor, name="x", scopes=["audit:read"]
+        )
+    token, _ = api_token_create(
+        actor=None, user=personas.auditor, name="siem", scopes=["audit:read"]
+    )
+    assert token.scopes == ["audit:read"]

@@ -152,3 +152,19 @@ def test_it_reports_through_the_command_line() -> None:
     assert broken.exit_code == 1 and "BROKEN" in broken.output
     bad = runner.invoke(main, ["audit", "verify", "--checkpoint", "nonsense"])
     assert bad.exit_code == 2 and "looks like" in bad.output
+
+
+def test_it_reports_missing_triggers_alongside_a_broken_chain() -> None:
+    _events(3)
+    triggers.drop(connection)
+    _raw("DELETE FROM audit_auditevent WHERE seq = 2")
+    result = verify_chain()
+    assert result.broken_seq == 2 and "triggers missing" in result.problem
+
+
+def test_it_records_each_verification_run() -> None:
+    _events(2)
+    CliRunner().invoke(main, ["audit", "verify"])
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None and event.action == AuditAction.AUDIT_CHAIN_VERIFIED
+    assert event.data == {"checked": 2, "broken_seq": None}

@@ -106,3 +106,11 @@ def test_it_answers_the_api_search_for_an_auditor(personas: Personas, client_for
     assert body["count"] == 1 and body["items"][0]["action_name"] == "LOGOUT"
     bad = client_for(personas.auditor).get("/api/v1/audit/events", {"since": "not a time"})
     assert bad.status_code == 422 and "since" in bad.json()["detail"]
+
+
+def test_it_shows_system_events_of_no_agency_to_auditors(personas: Personas, client_for) -> None:
+    audit_record(
+        actor=None, action=AuditAction.LOGIN_FAILED, object_type="username", object_id="ghost"
+    )
+    response = client_for(personas.auditor).get(reverse("audit:log"))
+    assert b"ghost" in _results(response)

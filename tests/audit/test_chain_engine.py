@@ -88,3 +88,8 @@ def test_it_finds_any_single_field_edit(count: int, data: st.DataObject) -> None
     value = rows[victim][0][field]
     rows[victim][0][field] = (value + 1) if isinstance(value, int) else f"{value}x"
     assert verify_rows(KEY, rows).broken_seq == victim + 1
+
+
+def test_it_accepts_a_checkpoint_taken_on_an_empty_log() -> None:
+    assert verify_rows(KEY, _rows(3), (0, GENESIS_MAC)).ok
+    assert verify_rows(KEY, [], (0, GENESIS_MAC)).ok

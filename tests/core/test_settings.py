@@ -140,3 +140,26 @@ def test_it_passes_the_deployment_checks_in_production(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_keeps_the_safe_default_when_a_setting_is_set_but_empty(tmp_path: Path) -> None:
+    result = _settings_subprocess(
+        {
+            "COREPONDER_DATA_DIR": str(tmp_path),
+            "COREPONDER_MFA_REQUIRED": "",
+            "COREPONDER_SESSION_IDLE_MINUTES": "",
+        },
+        "from coresponder import settings; print(settings.MFA_REQUIRED, settings.SESSION_IDLE_TIMEOUT)",
+    )
+    assert result.stdout.strip() == "True 0:30:00"
+
+
+def test_it_keeps_the_data_directory_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {
+        "COREPONDER_DATA_DIR": str(data),
+        "COREPONDER_SECRET_KEY": "s" * 60,
+        "COREPONDER_AUDIT_KEY": "a" * 60,
+    }
+    assert _settings_subprocess(env).returncode == 0
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700

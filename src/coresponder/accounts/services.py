@@ -6,7 +6,9 @@ Each service checks what it must, changes rows and writes its audit event in one
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -203,7 +206,46 @@ def step_up(*, request: HttpRequest, user: User, password: str, code: str) -> bo
     return bool(ok)
 
 
-# --- users and roles ------------------------------------------------------------------------
+# --- agencies, teams, users and roles -------------------------------------------------------
+
+
+def agency_create(*, slug: str, name: str, time_zone: str = "UTC") -> Agency:
+    """Create an agency (done once per deployment, from the command line)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,59}", slug):
+        raise AccountError("An agency slug is 2–60 lower-case letters, digits and hyphens.")
+    if time_zone not in zoneinfo.available_timezones():
+        raise AccountError(f"Unknown time zone {time_zone!r}; use a name like America/Chicago.")
+    if Agency.objects.filter(slug=slug).exists():
+        raise AccountError(f"The agency {slug!r} exists already.")
+    with transaction.atomic():
+        agency = Agency.objects.create(slug=slug, name=name.strip(), time_zone=time_zone)
+        audit_record(
+            actor=None,
+            action=AuditAction.AGENCY_CREATED,
+            object_type="agency",
+            object_id=agency.public_id,
+            agency_id=agency.pk,
+        )
+    return agency
+
+
+def team_create(*, actor: User | None, agency: Agency, name: str) -> Team:
+    if actor is not None and actor.agency_id != agency.pk:
+        raise AccountError("Teams can only be created in your own agency.")
+    if not name.strip():
+        raise AccountError("A team needs a name.")
+    if Team.objects.filter(agency=agency, name=name.strip()).exists():
+        raise AccountError(f"The team {name.strip()!r} exists already.")
+    with transaction.atomic():
+        team = Team.objects.create(agency=agency, name=name.strip())
+        audit_record(
+            actor=actor,
+            action=AuditAction.TEAM_CREATED,
+            object_type="team",
+            object_id=team.public_id,
+            agency_id=agency.pk,
+        )
+    return team
 
 
 def _same_agency(actor: User, user: User) -> None:
@@ -275,6 +317,31 @@ def user_deactivate(*, actor: User, user: User) -> None:
     _same_agency(actor, user)
     if actor.pk == user.pk:
         raise AccountError("You cannot deactivate your own account.")
+    _deactivate(actor=actor, user=user, reason="deactivated by an administrator")
+
+
+def users_deactivate_idle() -> list[User]:
+    """Deactivate accounts with no sign-in for COREPONDER_ACCOUNT_IDLE_DAYS (CJIS AC-2(3)).
+
+    An account that never signed in counts from its creation. Meant for a daily scheduled
+    `coresponder user deactivate-idle`.
+    """
+    cutoff = timezone.now() - settings.ACCOUNT_IDLE_LIMIT
+    # Machine accounts never sign in: a token used within the limit keeps its user active.
+    idle = (
+        User.objects.filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .exclude(api_tokens__last_used_at__gte=cutoff)
+    )
+    days = settings.ACCOUNT_IDLE_LIMIT.days
+    deactivated = []
+    for user in idle:
+        _deactivate(actor=None, user=user, reason=f"no sign-in for {days} days")
+        deactivated.append(user)
+    return deactivated
+
+
+def _deactivate(*, actor: User | None, user: User, reason: str) -> None:
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -286,6 +353,8 @@ def user_deactivate(*, actor: User, user: User) -> None:
             action=AuditAction.USER_DEACTIVATED,
             object_type="user",
             object_id=user.public_id,
+            reason=reason,
+            agency_id=user.agency_id,
         )
 
 
@@ -317,6 +386,10 @@ def api_token_create(
         )
     if not scopes:
         raise AccountError("A token needs at least one scope.")
+    if actor is not None and "audit:read" in scopes:
+        # Separation of duties: an admin must not mint a credential that reads the audit log
+        # of their own actions. audit:read tokens come from the server's command line only.
+        raise AccountError("audit:read tokens are issued only with `coresponder token create`.")
     if not name.strip():
         raise AccountError("A token needs a name that says what uses it.")
     prefix = secrets.token_hex(6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -73,7 +74,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def _after_password(request: HttpRequest) -> str:
     if not settings.MFA_REQUIRED:
         return _safe_next(request)
-    query = f"?next={request.POST.get('next', '')}" if request.POST.get("next") else ""
+    query = "?" + urlencode({"next": request.POST["next"]}) if request.POST.get("next") else ""
     if services.mfa_device(request.user) is None:  # type: ignore[arg-type]
         return reverse("accounts:mfa_enrol") + query
     return reverse("accounts:mfa_verify") + query

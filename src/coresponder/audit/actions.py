@@ -37,6 +37,8 @@ class AuditAction(IntEnum):
     USER_CREATED = 303
     ROLE_GRANTED = 304
     ROLE_REVOKED = 305
+    AGENCY_CREATED = 306
+    TEAM_CREATED = 307
     API_TOKEN_CREATED = 310
     API_TOKEN_REVOKED = 311
     USERS_LISTED = 320
@@ -66,12 +68,16 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     "expired token.",
     AuditAction.ACCESS_DENIED: "A page was refused because no role grants its capability.",
     AuditAction.API_ACCESS_DENIED: "An API operation was refused (capability or token scope).",
-    AuditAction.ACCOUNT_UNLOCKED: "An admin released a locked username.",
+    AuditAction.ACCOUNT_UNLOCKED: "A locked username was released by an admin (actor set) or "
+    "from the command line (no actor).",
     AuditAction.MFA_RESET: "An admin removed a user's authenticators so they enrol again.",
-    AuditAction.USER_DEACTIVATED: "An admin deactivated an account.",
+    AuditAction.USER_DEACTIVATED: "An account was deactivated: by an admin, or automatically "
+    "after the idle limit (the reason says which).",
     AuditAction.USER_CREATED: "An account was created.",
     AuditAction.ROLE_GRANTED: "A role was granted to a user.",
     AuditAction.ROLE_REVOKED: "A role was taken from a user.",
+    AuditAction.AGENCY_CREATED: "An agency was created (command line).",
+    AuditAction.TEAM_CREATED: "A team was created in an agency.",
     AuditAction.API_TOKEN_CREATED: "An API token was issued.",
     AuditAction.API_TOKEN_REVOKED: "An API token was revoked.",
     AuditAction.USERS_LISTED: "An admin listed the agency's accounts.",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import AuditEvent
@@ -30,10 +30,16 @@ class AuditFilters:
         }
 
 
+def _visible_to(user: Any) -> QuerySet[AuditEvent]:
+    """The user's agency's events, plus system events that belong to no agency (sign-in
+    failures on unknown usernames, refused tokens, command-line actions)."""
+    return AuditEvent.objects.filter(Q(agency_id=user.agency_id) | Q(agency_id__isnull=True))
+
+
 def audit_event_list(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """The user's agency's events matching ``filters``, newest first; the search is audited."""
     audit_record(actor=user, action=AuditAction.AUDIT_LOG_VIEWED, data=filters.as_data())
-    events = AuditEvent.objects.filter(agency_id=user.agency_id)
+    events = _visible_to(user)
     if filters.actor:
         events = events.filter(actor_label__iexact=filters.actor)
     if filters.action is not None:
@@ -57,8 +63,11 @@ def record_viewer_list(*, user: Any, object_type: str, object_id: str) -> QueryS
         object_type=object_type,
         object_id=object_id,
     )
-    return AuditEvent.objects.filter(
-        agency_id=user.agency_id,
-        object_type=object_type,
-        object_id=object_id,
-    ).order_by("-seq")
+    return (
+        _visible_to(user)
+        .filter(
+            object_type=object_type,
+            object_id=object_id,
+        )
+        .order_by("-seq")
+    )

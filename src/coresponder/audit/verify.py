@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -26,14 +27,10 @@ def verify_chain(checkpoint: tuple[int, str] | None = None) -> chain.VerifyResul
     """Check triggers, then every row's MAC and sequence, then the checkpoint if given."""
     absent = triggers.missing(connection)
     result = chain.verify_rows(settings.AUDIT_HMAC_KEY.encode(), _rows(), checkpoint)
-    if absent and result.ok:
-        return chain.VerifyResult(
-            result.checked,
-            problem="append-only triggers missing: " + ", ".join(absent),
-            last_seq=result.last_seq,
-            last_mac=result.last_mac,
-        )
-    return result
+    if not absent:
+        return result
+    missing = "append-only triggers missing: " + ", ".join(absent)
+    return replace(result, problem=f"{result.problem}; {missing}" if result.problem else missing)
 
 
 def chain_head() -> tuple[int, str]:

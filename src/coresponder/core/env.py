@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 REGISTRY: dict[str, str] = {}
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _raw(name: str, default: str) -> str:
@@ -28,6 +29,8 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool) -> bool:
     value = _raw(name, "true" if default else "false").strip().lower()
+    if not value:  # NAME= (set but empty) keeps the safe default rather than meaning "off"
+        return default
     if value in _TRUE:
         return True
     if value in _FALSE:
@@ -36,7 +39,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    value = _raw(name, str(default)).strip()
+    value = _raw(name, str(default)).strip() or str(default)
     try:
         number = int(value)
     except ValueError:
@@ -69,12 +72,22 @@ def env_secret(name: str, data_dir: Path, filename: str) -> str:
     path = data_dir / filename
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     value = secrets.token_urlsafe(48)
+    # Write a private temporary file, then publish it with link(), which fails if the name
+    # exists: a process starting at the same moment never reads a half-written key.
+    fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{filename}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+        os.link(temporary, path)
     except FileExistsError:  # another process generated it first: use theirs
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
+    finally:
+        os.unlink(temporary)
     return value
+
+
+def ensure_private_dir(path: Path) -> None:
+    """The data directory holds the database and keys: only its owner may enter it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
