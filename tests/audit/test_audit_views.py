@@ -114,3 +114,23 @@ def test_it_shows_system_events_of_no_agency_to_auditors(personas: Personas, cli
     )
     response = client_for(personas.auditor).get(reverse("audit:log"))
     assert b"ghost" in _results(response)
+
+
+def test_it_shows_filter_errors_in_the_htmx_partial_and_no_events(
+    personas: Personas, client_for
+) -> None:
+    audit_record(actor=personas.worker_a, action=AuditAction.LOGOUT)
+    response = client_for(personas.auditor).get(
+        reverse("audit:log"), {"since": "yesterday"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert b"Fix the filters" in response.content and b"0 events" in response.content
+
+
+def test_it_answers_an_htmx_history_restore_with_the_whole_page(
+    personas: Personas, client_for
+) -> None:
+    response = client_for(personas.auditor).get(
+        reverse("audit:log"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in response.content

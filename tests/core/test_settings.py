@@ -149,7 +149,7 @@ def test_it_keeps_the_safe_default_when_a_setting_is_set_but_empty(tmp_path: Pat
             "COREPONDER_MFA_REQUIRED": "",
             "COREPONDER_SESSION_IDLE_MINUTES": "",
         },
-        "from coresponder import settings; print(settings.MFA_REQUIRED, settings.SESSION_IDLE_TIMEOUT)",
+        "from coresponder import settings as s; print(s.MFA_REQUIRED, s.SESSION_IDLE_TIMEOUT)",
     )
     assert result.stdout.strip() == "True 0:30:00"
 

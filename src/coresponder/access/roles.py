@@ -21,6 +21,17 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_LABELS: dict[Role, str] = {
+    Role.DISPATCHER: "Dispatcher",
+    Role.OFFICER: "Officer",
+    Role.SOCIAL_WORKER: "Social worker",
+    Role.SUPERVISOR: "Supervisor",
+    Role.ANALYST: "Analyst",
+    Role.AUDITOR: "Auditor",
+    Role.ADMIN: "Administrator",
+}
+
+
 class Scope(StrEnum):
     ASSIGNED = "assigned"
     TEAM = "team"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from coresponder.audit import chain
@@ -40,38 +40,60 @@ def audit_record(
     """
     ctx = context.current()
     payload = _checked_data(data or {})
-    actor_id = getattr(actor, "pk", None)
-    with transaction.atomic():
-        _lock_chain()
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once: each `connection.x` is a lookup
+    with transaction.atomic(using=db.alias):
+        _lock_chain(db)
         seq, previous_mac = chain_head()
-        event = AuditEvent(
-            seq=seq + 1,
-            at=timezone.now(),
-            agency_id=agency_id if agency_id is not None else getattr(actor, "agency_id", None),
-            actor_id=actor_id,
-            actor_label=getattr(actor, "username", "") or "",
-            actor_role=ctx.role,
-            action=int(action),
-            object_type=object_type,
-            object_id=str(object_id)[:150],
-            reason=reason[:500],
-            outcome=str(outcome),
-            request_id=ctx.request_id,
-            client_ip=ctx.client_ip,
-            data=payload,
-        )
-        signed = [getattr(event, name) for name in chain.SIGNED_FIELDS]
-        event.mac = chain.compute_mac(_key(), previous_mac, signed)
-        event.save(force_insert=True)
-    return event
+        signed = [
+            seq + 1,
+            timezone.now(),
+            agency_id if agency_id is not None else getattr(actor, "agency_id", None),
+            getattr(actor, "pk", None),
+            getattr(actor, "username", "") or "",
+            ctx.role,
+            int(action),
+            object_type,
+            str(object_id)[:150],
+            reason[:500],
+            str(outcome),
+            ctx.request_id,
+            ctx.client_ip,
+            payload,
+        ]
+        row = dict(zip(chain.SIGNED_FIELDS, signed, strict=True))
+        row["mac"] = chain.compute_mac(_key(), previous_mac, signed)
+        values = [row[name] for name in _ATTNAMES]
+        _insert(db, values)
+    return AuditEvent.from_db(db.alias, _ATTNAMES, values)  # as after save()
 
 
-def _lock_chain() -> None:
+def _lock_chain(db: Any) -> None:
     """Serialise appends: SQLite's BEGIN IMMEDIATE already holds the write lock;
     PostgreSQL takes a transaction-scoped advisory lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+
+
+# The audit table's columns in model order, and its INSERT: built once, not per event.
+_FIELDS = tuple(AuditEvent._meta.concrete_fields)
+_ATTNAMES = tuple(field.attname for field in _FIELDS)
+_INSERT = "INSERT INTO {table} ({columns}) VALUES ({values})".format(  # noqa: S608 (model names)
+    table=connection.ops.quote_name(AuditEvent._meta.db_table),
+    columns=", ".join(connection.ops.quote_name(str(field.column)) for field in _FIELDS),
+    values=", ".join(["%s"] * len(_FIELDS)),
+)
+
+
+def _insert(db: Any, values: list[Any]) -> None:
+    """What ``AuditEvent(...).save(force_insert=True)`` ran, without compiling the ORM query
+    on every append (that was about half the cost of one): each value prepared by its own
+    field, then one parameterised INSERT. No model save signals are sent for audit rows."""
+    params = [
+        field.get_db_prep_save(value, db) for field, value in zip(_FIELDS, values, strict=True)
+    ]
+    with db.cursor() as cursor:
+        cursor.execute(_INSERT, params)
 
 
 def _key() -> bytes:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from coresponder.access.policy import requires
 from coresponder.access.roles import Capability
 from coresponder.audit.actions import DESCRIPTIONS, AuditAction
+from coresponder.audit.models import AuditEvent
 from coresponder.audit.selectors import AuditFilters, audit_event_list, record_viewer_list
 
 PAGE_SIZE = 50
@@ -53,18 +54,26 @@ def _day_start(day: object, next_day: bool = False) -> datetime | None:
 @requires(Capability.VIEW_AUDIT_LOG, audits="each search of the log")
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else AuditFilters()
-    page = Paginator(audit_event_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Invalid filters show their errors and no events, never the unfiltered log instead.
+    valid = form.is_valid() or not form.is_bound
+    events = (
+        audit_event_list(
+            user=request.user, filters=form.filters() if form.is_bound else AuditFilters()
+        )
+        if valid
+        else AuditEvent.objects.none()
     )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "audit/log.html#results" if request.htmx else "audit/log.html"  # type: ignore[attr-defined]
+    htmx = request.htmx  # type: ignore[attr-defined]
+    partial = bool(htmx) and not htmx.history_restore_request
     return render(
         request,
-        template,
+        "audit/log.html#results" if partial else "audit/log.html",
         {"form": form, "page": page, "query": query.urlencode(), "descriptions": DESCRIPTIONS},
-        status=400 if form.errors else 200,
+        # HTMX swaps only 2xx answers: the partial carries the errors itself.
+        status=400 if form.errors and not partial else 200,
     )
 
 
