@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -14,6 +14,7 @@ from coresponder.audit.services import audit_record
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 class SessionLimitsMiddleware:
@@ -30,8 +31,16 @@ class SessionLimitsMiddleware:
                 audit_record(actor=user, action=expired)
                 logout(request)
                 return self._to_login(request)
-            request.session[LAST_SEEN_AT] = timezone.now().isoformat()
+            self._note_activity(request)
         return self.get_response(request)
+
+    def _note_activity(self, request: HttpRequest) -> None:
+        """Record activity at most once a minute: writing the session on every request costs
+        a database write per page, and the idle limit does not need finer time than this."""
+        now = timezone.now()
+        last_seen = _moment(request.session.get(LAST_SEEN_AT))
+        if last_seen is None or now - last_seen >= ACTIVITY_RESOLUTION:
+            request.session[LAST_SEEN_AT] = now.isoformat()
 
     def _expired(self, request: HttpRequest) -> AuditAction | None:
         now = timezone.now()

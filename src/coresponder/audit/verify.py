@@ -16,7 +16,8 @@ _BATCH = 20_000
 
 def _rows() -> Iterator[tuple[tuple[Any, ...], str]]:
     columns = ", ".join((*chain.SIGNED_FIELDS, "mac"))
-    with connection.cursor() as cursor:
+    # A server-side cursor on PostgreSQL, so memory stays flat however long the log is.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM audit_auditevent ORDER BY seq")  # noqa: S608
         while batch := cursor.fetchmany(_BATCH):
             for row in batch:
