@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -33,8 +34,12 @@ def init() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from coresponder.accounts.services import default_agency
+
     call_command("migrate", interactive=False, verbosity=0)
+    agency = default_agency()
     click.echo(f"Database ready: {settings.DATABASES['default']['NAME']}")
+    click.echo(f"Default agency: {agency.slug} ({agency.name})")
 
 
 @main.command()
@@ -283,6 +288,57 @@ def user_create_command(
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise click.ClickException(" ".join(messages)) from None
     click.echo(f"Account {username} created; MFA enrolment happens at first sign-in.")
+
+
+@main.command("import-calls")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--profile", "profile_name", default="auto", show_default=True,
+              help="A shipped profile's name, a profile file's path, or auto.")  # fmt: skip
+@click.option("--agency", "agency_slug", default=None, help="Default: the installation's agency.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write every refused row here (file, line, column, reason).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Check and count everything, change nothing.")
+def import_calls(
+    files: tuple[str, ...],
+    profile_name: str,
+    agency_slug: str | None,
+    errors_path: str | None,
+    dry_run: bool,
+) -> None:
+    """Import CAD exports exactly once. The last line printed is the JSON summary."""
+    _setup()
+    from coresponder.calls.importing import import_files
+
+    summary = import_files(
+        [Path(f) for f in files],
+        profile_name=profile_name,
+        agency_slug=agency_slug,
+        errors_path=Path(errors_path) if errors_path else None,
+        dry_run=dry_run,
+        echo=lambda text: click.echo(text, err=True),
+        progress=sys.stderr.isatty(),
+    )
+    click.echo(json.dumps(summary))
+    if summary.get("failed"):
+        sys.exit(1)
+
+
+@main.group()
+def calls() -> None:
+    """Calls for service: import profiles."""
+
+
+@calls.command("suggest-profile")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def calls_suggest_profile(file: str) -> None:
+    """Print a starter import profile (TOML) guessed from FILE: `... > my.toml`."""
+    from coresponder.calls.engine.detect import suggest_profile
+    from coresponder.calls.engine.reader import FileProblem
+
+    try:
+        click.echo(suggest_profile(Path(file)), nl=False)
+    except FileProblem as problem:
+        raise click.ClickException(str(problem)) from None
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

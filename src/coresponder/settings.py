@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "coresponder.core",
     "coresponder.accounts",
     "coresponder.audit",
+    "coresponder.calls",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,10 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The installation's own agency, created by `coresponder init`; imports without --agency go here.
+DEFAULT_AGENCY_SLUG = env_str("COREPONDER_AGENCY_SLUG", "default")
+DEFAULT_AGENCY_NAME = env_str("COREPONDER_AGENCY_NAME", "Default agency")
+DEFAULT_AGENCY_TIME_ZONE = env_str("COREPONDER_AGENCY_TIME_ZONE", "UTC")
 ACCOUNT_IDLE_LIMIT = timedelta(days=env_int("COREPONDER_ACCOUNT_IDLE_DAYS", 90, minimum=1))
 SYSTEM_USE_NOTICE = env_str(
     "COREPONDER_SYSTEM_USE_NOTICE",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("coresponder.core.urls")),
     path("", include("coresponder.accounts.urls")),
     path("audit/", include("coresponder.audit.urls")),
+    path("calls/", include("coresponder.calls.urls")),
     path("api/v1/", api.urls),
 ]
 

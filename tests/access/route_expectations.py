@@ -40,6 +40,8 @@ def only(roles: dict[str, int], *, others: int = 403, anonymous: int = TO_LOGIN)
 # Placeholders filled by the test with real ids of the persona's own agency.
 TARGET_USER = "{target_user}"
 TARGET_TOKEN = "{target_token}"
+TARGET_CALL = "{target_call}"
+CALL_READERS = {"dispatcher": 200, "officer": 200, "social_worker": 200, "supervisor": 200}
 
 PAGES: dict[str, Expectation] = {
     "core:home": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
@@ -59,6 +61,8 @@ PAGES: dict[str, Expectation] = {
     ),
     "accounts:tokens": Expectation("get", statuses=only({"admin": 200})),
     "accounts:token_revoke": Expectation("post", {"public_id": TARGET_TOKEN}, only({"admin": 302})),
+    "calls:list": Expectation("get", statuses=only(CALL_READERS)),
+    "calls:detail": Expectation("get", {"public_id": TARGET_CALL}, only(CALL_READERS)),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
@@ -73,4 +77,16 @@ API: dict[tuple[str, str], dict[str, int]] = {
     ("delete", "/api/v1/tokens/{target_token}"): only({"admin": 400}, anonymous=401),
     ("get", "/api/v1/audit/events"): only({"auditor": 200}, anonymous=401),
     ("get", "/api/v1/openapi.json"): {role: 200 for role in ROLES},
+    ("get", "/api/v1/calls"): only(CALL_READERS, anonymous=401),
+    ("get", "/api/v1/calls/{target_call}"): only(CALL_READERS, anonymous=401),
+    ("post", "/api/v1/calls"): only({"dispatcher": 200}, anonymous=401),
+}
+
+# A valid body for each API write, so that what is tested is the access decision.
+API_BODIES: dict[str, dict[str, object]] = {
+    "/api/v1/tokens": {"username": "target", "name": "feed", "scopes": ["me:read"]},
+    "/api/v1/calls": {
+        "source": "cad-feed",
+        "calls": [{"event_number": "M-1", "received_at": "2025-05-01T10:00:00Z"}],
+    },
 }

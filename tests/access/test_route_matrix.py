@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from coresponder.accounts.services import api_token_create
-from tests.access.route_expectations import API, PAGES, ROLES
+from tests.access.route_expectations import API, API_BODIES, PAGES, ROLES
+from tests.calls.factories import make_call
 from tests.conftest import Personas, sign_in
 from tests.factories import UserFactory
 
@@ -25,7 +26,12 @@ def _client_for(role: str, personas: Personas) -> Client:
 def targets(personas: Personas) -> dict[str, str]:
     target = UserFactory(username="target", agency=personas.agency)
     token, _ = api_token_create(actor=None, user=target, name="feed", scopes=["me:read"])
-    return {"target_user": str(target.public_id), "target_token": str(token.public_id)}
+    call = make_call(personas.agency)
+    return {
+        "target_user": str(target.public_id),
+        "target_token": str(token.public_id),
+        "target_call": str(call.public_id),
+    }
 
 
 def test_it_gives_every_role_the_expected_status_on_every_page(
@@ -47,13 +53,13 @@ def test_it_gives_every_role_the_expected_status_on_every_page(
 def test_it_gives_every_role_the_expected_status_on_every_api_operation(
     personas: Personas, targets: dict[str, str]
 ) -> None:
-    body = json.dumps({"username": "target", "name": "feed", "scopes": ["me:read"]})
     mismatches = []
     for role in ROLES:
         for (method, path), statuses in API.items():
             client = _client_for(role, personas)
             url = path.format(**targets)
             if method == "post":
+                body = json.dumps(API_BODIES[url])
                 response = client.post(url, body, content_type="application/json")
             else:
                 response = getattr(client, method)(url)

@@ -20,6 +20,7 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("Home", "core:home", Capability.VIEW_HOME),
+    NavItem("Calls", "calls:list", Capability.VIEW_CALLS),
     NavItem("Audit log", "audit:log", Capability.VIEW_AUDIT_LOG),
     NavItem("Users", "accounts:users", Capability.MANAGE_USERS),
     NavItem("API tokens", "accounts:tokens", Capability.MANAGE_API_TOKENS),

@@ -52,6 +52,7 @@ class Capability(StrEnum):
     VIEW_CALLS = "view_calls"
     WRITE_CALLS = "write_calls"
     VIEW_CALL_NARRATIVE = "view_call_narrative"
+    VIEW_CALL_PERSONS = "view_call_persons"
     VIEW_CASES = "view_cases"
     EDIT_CASES = "edit_cases"
     REASSIGN_CASES = "reassign_cases"
@@ -69,6 +70,7 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.VIEW_CALLS: "Read calls for service (without narrative).",
     Capability.WRITE_CALLS: "Create and import calls for service.",
     Capability.VIEW_CALL_NARRATIVE: "Read call narratives (criminal-justice information).",
+    Capability.VIEW_CALL_PERSONS: "Read the names, dates of birth and phones on a call.",
     Capability.VIEW_CASES: "Read social-work case records.",
     Capability.EDIT_CASES: "Write social-work case records.",
     Capability.REASSIGN_CASES: "Move cases between workers (with a reason).",
@@ -83,6 +85,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
     Role.DISPATCHER: {
         **_EVERYONE,
         Capability.VIEW_CALLS: Scope.ALL,
+        Capability.VIEW_CALL_PERSONS: Scope.ALL,
         Capability.WRITE_CALLS: Scope.ALL,
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
@@ -90,12 +93,14 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
     Role.OFFICER: {
         **_EVERYONE,
         Capability.VIEW_CALLS: Scope.ALL,
+        Capability.VIEW_CALL_PERSONS: Scope.ALL,
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
     },
     Role.SOCIAL_WORKER: {
         **_EVERYONE,
         Capability.VIEW_CALLS: Scope.ALL,
+        Capability.VIEW_CALL_PERSONS: Scope.ALL,
         Capability.VIEW_CASES: Scope.TEAM,
         Capability.EDIT_CASES: Scope.ASSIGNED,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
@@ -103,6 +108,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
     Role.SUPERVISOR: {
         **_EVERYONE,
         Capability.VIEW_CALLS: Scope.ALL,
+        Capability.VIEW_CALL_PERSONS: Scope.ALL,
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_CASES: Scope.TEAM,
         Capability.EDIT_CASES: Scope.TEAM,

@@ -229,6 +229,16 @@ def agency_create(*, slug: str, name: str, time_zone: str = "UTC") -> Agency:
     return agency
 
 
+def default_agency() -> Agency:
+    """The installation's own agency (COREPONDER_AGENCY_*), created on first use."""
+    found = Agency.objects.filter(slug=settings.DEFAULT_AGENCY_SLUG).first()
+    return found or agency_create(
+        slug=settings.DEFAULT_AGENCY_SLUG,
+        name=settings.DEFAULT_AGENCY_NAME,
+        time_zone=settings.DEFAULT_AGENCY_TIME_ZONE,
+    )
+
+
 def team_create(*, actor: User | None, agency: Agency, name: str) -> Team:
     if actor is not None and actor.agency_id != agency.pk:
         raise AccountError("Teams can only be created in your own agency.")

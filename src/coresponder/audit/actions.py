@@ -3,8 +3,8 @@
 docs/audit-events.md lists every code; a test fails when one is missing.
 
 Bands: 100–199 sign-in and sessions · 200–299 access decisions · 300–399 account and token
-administration · 400–499 the audit log itself · 1000+ reserved for domain records (calls,
-triage, cases, referrals, linkage, analytics), 100 codes per domain.
+administration · 400–499 the audit log itself · 1000–1099 calls for service · 1100+ reserved
+for domain records (triage, cases, referrals, linkage, analytics), 100 codes per domain.
 """
 
 from __future__ import annotations
@@ -49,6 +49,13 @@ class AuditAction(IntEnum):
     AUDIT_CHAIN_VERIFIED = 402
     AUDIT_CHECKPOINT_TAKEN = 403
 
+    CALLS_IMPORT_STARTED = 1000
+    CALLS_IMPORTED = 1001
+    CALLS_IMPORT_FAILED = 1002
+    CALLS_RECEIVED = 1003
+    CALLS_LISTED = 1010
+    CALL_VIEWED = 1011
+
 
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
@@ -87,4 +94,11 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.AUDIT_CHAIN_VERIFIED: "The audit chain was verified (result in the data).",
     AuditAction.AUDIT_CHECKPOINT_TAKEN: "A checkpoint of the chain head was printed for "
     "off-box storage.",
+    AuditAction.CALLS_IMPORT_STARTED: "An import of a CAD export began (batch, profile, file "
+    "hash).",
+    AuditAction.CALLS_IMPORTED: "An import of a CAD export finished (its reconciled counts).",
+    AuditAction.CALLS_IMPORT_FAILED: "An import stopped on an error; re-running it resumes.",
+    AuditAction.CALLS_RECEIVED: "Calls arrived through the live feed API (counts).",
+    AuditAction.CALLS_LISTED: "Someone listed or searched calls (the filters used).",
+    AuditAction.CALL_VIEWED: "Someone opened one call (and whether its narrative was shown).",
 }

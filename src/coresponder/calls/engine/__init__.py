@@ -1,0 +1,1 @@
+"""Reading CAD exports into canonical call records. Plain Python: no Django imports here."""

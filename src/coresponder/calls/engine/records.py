@@ -1,0 +1,138 @@
+"""The canonical shape every CAD export is turned into, whatever its columns."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class CallSource(StrEnum):
+    """How the call reached the agency. Stable codes."""
+
+    E911 = "911"
+    NON_EMERGENCY = "non_emergency"
+    OFFICER_INITIATED = "officer_initiated"
+    WALK_IN = "walk_in"
+    ALARM = "alarm"
+    REFERRAL = "referral"
+    TEXT = "text"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class UnitType(StrEnum):
+    POLICE = "police"
+    SOCIAL_WORKER = "social_worker"
+    CO_RESPONSE = "co_response"
+    EMS = "ems"
+    FIRE = "fire"
+    OTHER = "other"
+
+
+FLAGS = ("weapon", "violence", "injury", "medical", "domestic", "in_progress")
+TIME_FIELDS = ("received_at", "dispatched_at", "en_route_at", "on_scene_at", "cleared_at")
+
+
+@dataclass
+class UnitRecord:
+    unit_id: str
+    unit_type: str = UnitType.POLICE.value
+    status: str = ""
+    dispatched_at: datetime | None = None
+    en_route_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    cleared_at: datetime | None = None
+
+
+@dataclass
+class PersonRecord:
+    """A person named on the call. Confidential: only roles allowed to see them do."""
+
+    role: str = ""
+    name: str = ""
+    date_of_birth: str = ""
+    phone: str = ""
+
+
+@dataclass
+class CallRecord:
+    event_number: str
+    received_at: datetime
+    dispatched_at: datetime | None = None
+    en_route_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    cleared_at: datetime | None = None
+    updated_at: datetime | None = None
+    call_source: str = CallSource.UNKNOWN.value
+    call_source_raw: str = ""
+    initial_type_code: str = ""
+    initial_type_text: str = ""
+    final_type_code: str = ""
+    final_type_text: str = ""
+    priority: str = ""
+    disposition_code: str = ""
+    disposition_text: str = ""
+    address_raw: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    beat: str = ""
+    district: str = ""
+    flags: dict[str, bool] = field(default_factory=dict)
+    narrative: str = ""
+    units: list[UnitRecord] = field(default_factory=list)
+    persons: list[PersonRecord] = field(default_factory=list)
+    raw: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+    def content_hash(self) -> str:
+        """A fingerprint of what the call says (not where it was read from)."""
+        content = asdict(self)
+        for key in ("raw", "line"):
+            content.pop(key)
+        text = json.dumps(content, sort_keys=True, default=_iso, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def version_time(self) -> datetime:
+        """When this version of the call was written: an explicit update time if the source
+        has one, else the latest time stamp on it (a call only gains stamps as it proceeds)."""
+        if self.updated_at is not None:
+            return self.updated_at
+        stamps = [getattr(self, name) for name in TIME_FIELDS]
+        stamps += [getattr(u, n) for u in self.units for n in TIME_FIELDS[1:] if getattr(u, n)]
+        return max(s for s in stamps if s is not None)
+
+    def version_key(self) -> str:
+        """A total order on versions of one call: later time wins; equal times are broken by
+        the content hash, so the winner never depends on the order files are read in."""
+        return f"{self.version_time().strftime('%Y%m%dT%H%M%S.%f')}|{self.content_hash()}"
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+def time_problem(record: CallRecord) -> tuple[str, str] | None:
+    """(field, reason) when a stamp on the call is before it was received, else None."""
+    stamps = [(name, getattr(record, name)) for name in TIME_FIELDS[1:]]
+    for unit in record.units:
+        stamps += [(f"units.{name}", getattr(unit, name)) for name in TIME_FIELDS[1:]]
+    for name, stamp in stamps:
+        if stamp is not None and stamp < record.received_at:
+            return name, f"{name} is before received_at"
+    return None
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    column: str
+    reason: str
+    event_number: str = ""

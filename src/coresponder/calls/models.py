@@ -1,0 +1,133 @@
+"""Calls for service, their responding units and named persons, and import batches."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from coresponder.accounts.models import Agency
+from coresponder.calls.engine.records import CallSource, UnitType
+
+
+class ImportBatch(models.Model):
+    """One run of an import (a file, or an API batch). Counts always reconcile:
+    rows_in = new + updated + duplicate + stale + rejected."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        COMPLETE = "complete"
+        FAILED = "failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="import_batches")
+    source = models.CharField(max_length=60)
+    profile = models.CharField(max_length=120)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_in = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicate = models.PositiveIntegerField(default=0)
+    stale = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'API'} ({self.status})"
+
+
+class Call(models.Model):
+    """A call for service as the agency's CAD recorded it, at its latest version."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="calls")
+    source = models.CharField(max_length=60)
+    event_number = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    call_source = models.CharField(
+        max_length=24, choices=[(s.value, s.value) for s in CallSource], default="unknown"
+    )
+    call_source_raw = models.CharField(max_length=120, blank=True)
+    initial_type_code = models.CharField(max_length=64, blank=True)
+    initial_type_text = models.CharField(max_length=255, blank=True)
+    final_type_code = models.CharField(max_length=64, blank=True)
+    final_type_text = models.CharField(max_length=255, blank=True)
+    priority = models.CharField(max_length=32, blank=True)
+    disposition_code = models.CharField(max_length=64, blank=True)
+    disposition_text = models.CharField(max_length=255, blank=True)
+    address_raw = models.CharField(max_length=255, blank=True)
+    address_parts = models.JSONField(default=dict, blank=True)
+    is_block = models.BooleanField(default=False)
+    is_intersection = models.BooleanField(default=False)
+    city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(max_length=32, blank=True)
+    zip_code = models.CharField(max_length=16, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    beat = models.CharField(max_length=32, blank=True)
+    district = models.CharField(max_length=64, blank=True)
+    flags = models.JSONField(default=dict, blank=True)
+    narrative = models.TextField(blank=True)  # criminal-justice information
+    raw = models.JSONField(default=dict)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="calls")
+    version_key = models.CharField(max_length=96)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "source", "event_number"], name="call_unique_event_per_source"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["agency", "received_at"], name="call_agency_received_idx"),
+            models.Index(fields=["agency", "final_type_text"], name="call_agency_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_number} {self.final_type_text or self.initial_type_text}"
+
+    @property
+    def call_type(self) -> str:
+        return self.final_type_text or self.initial_type_text or self.final_type_code
+
+
+class CallUnit(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="units")
+    unit_id = models.CharField(max_length=32)
+    unit_type = models.CharField(
+        max_length=24, choices=[(u.value, u.value) for u in UnitType], default="police"
+    )
+    status = models.CharField(max_length=64, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.unit_id
+
+
+class CallPerson(models.Model):
+    """A person named on a call (confidential)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="persons")
+    role = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return self.role or "person"

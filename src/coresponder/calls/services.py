@@ -1,0 +1,346 @@
+"""Writing calls: file imports and live feeds, exactly once.
+
+A call is identified by agency + source + event number. Each version of it carries a
+version key (when it was written, then its content hash): an import keeps the greatest, so
+the final state never depends on the order files or rows arrive in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from coresponder.accounts.models import Agency
+from coresponder.audit.actions import AuditAction
+from coresponder.audit.models import Outcome
+from coresponder.audit.services import audit_record
+from coresponder.calls.engine import address
+from coresponder.calls.engine.profile import Profile
+from coresponder.calls.engine.reader import Chunk, ReadNotes, read_chunks
+from coresponder.calls.engine.records import CallRecord, Reject
+from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch
+
+COUNTS = ("new", "updated", "duplicate", "stale", "rejected")
+CALL_COLUMNS = (
+    "received_at", "dispatched_at", "en_route_at", "on_scene_at", "cleared_at", "call_source",
+    "call_source_raw", "initial_type_code", "initial_type_text", "final_type_code",
+    "final_type_text", "priority", "disposition_code", "disposition_text", "address_raw",
+    "city", "state", "zip_code", "latitude", "longitude", "beat", "district", "flags",
+    "narrative", "raw",
+)  # fmt: skip
+_LOOKUP_SLICE = 500  # event numbers per IN (...) query: well under SQLite's variable limit
+
+
+@dataclass
+class Counts:
+    rows_in: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    stale: int = 0
+    rejected: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in ("rows_in", *COUNTS):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def reconciles(self) -> bool:
+        return self.rows_in == sum(getattr(self, name) for name in COUNTS)
+
+
+@dataclass
+class ImportSummary:
+    counts: Counts
+    seconds: float
+    batch_id: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self.counts), "seconds": round(self.seconds, 2)}
+
+
+class DryRunRollback(Exception):
+    """Raised inside the import transaction to undo a dry run."""
+
+
+def calls_import_file(
+    *,
+    actor: Any | None,
+    agency: Agency,
+    path: Path,
+    profile: Profile,
+    dry_run: bool = False,
+    on_reject: Callable[[Reject], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    chunk_rows: int = 5_000,
+) -> ImportSummary:
+    """Import one CAD export. Each chunk commits with the batch's progress, so an import
+    killed mid-way leaves whole chunks only, and running it again resumes where it stopped."""
+    started = time.perf_counter()
+    digest = _sha256(path)
+    if dry_run:
+        return _dry_run(agency, path, profile, digest, on_reject, on_progress, chunk_rows, started)
+    batch = _open_batch(actor, agency, path, profile, digest)
+    notes = ReadNotes()
+    try:
+        for chunk in read_chunks(
+            path,
+            profile,
+            agency_time_zone=agency.time_zone,
+            chunk_rows=chunk_rows,
+            skip_rows=batch.rows_done,
+            notes=notes,
+        ):
+            with transaction.atomic():
+                counts = _apply_chunk(agency, profile.source, batch, chunk)
+                _advance(batch, chunk, counts)
+            _report(chunk, on_reject, on_progress)
+    except Exception:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CALLS_IMPORT_FAILED,
+            object_type="import_batch",
+            object_id=batch.public_id,
+            outcome=Outcome.FAILURE,
+            agency_id=agency.pk,
+        )
+        raise
+    return _close_batch(actor, batch, notes.notes, started)
+
+
+def _dry_run(
+    agency: Agency,
+    path: Path,
+    profile: Profile,
+    digest: str,
+    on_reject: Callable[[Reject], None] | None,
+    on_progress: Callable[[int], None] | None,
+    chunk_rows: int,
+    started: float,
+) -> ImportSummary:
+    """Everything a real import does, inside one transaction that is then rolled back."""
+    total, notes = Counts(), ReadNotes()
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                agency=agency, source=profile.source, profile=profile.name,
+                file_name=path.name[:255], file_sha256=digest,
+            )  # fmt: skip
+            for chunk in read_chunks(
+                path, profile, agency_time_zone=agency.time_zone, chunk_rows=chunk_rows,
+                notes=notes,
+            ):  # fmt: skip
+                total.add(_apply_chunk(agency, profile.source, batch, chunk))
+                _report(chunk, on_reject, on_progress)
+            raise DryRunRollback
+    except DryRunRollback:
+        pass
+    return ImportSummary(total, time.perf_counter() - started, notes=notes.notes)
+
+
+def _report(
+    chunk: Chunk,
+    on_reject: Callable[[Reject], None] | None,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    if on_reject:
+        for reject in chunk.rejects:
+            on_reject(reject)
+    if on_progress:
+        on_progress(chunk.rows)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _open_batch(
+    actor: Any | None, agency: Agency, path: Path, profile: Profile, digest: str
+) -> ImportBatch:
+    """The unfinished batch of this very file, to resume, or a new one."""
+    unfinished = ImportBatch.objects.filter(
+        agency=agency, file_sha256=digest, profile=profile.name, status=ImportBatch.Status.RUNNING
+    ).first()
+    if unfinished is not None:
+        return unfinished
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            agency=agency,
+            source=profile.source,
+            profile=profile.name,
+            file_name=path.name[:255],
+            file_sha256=digest,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CALLS_IMPORT_STARTED,
+            object_type="import_batch",
+            object_id=batch.public_id,
+            data={"profile": profile.name, "file_sha256": digest},
+            agency_id=agency.pk,
+        )
+    return batch
+
+
+def _advance(batch: ImportBatch, chunk: Chunk, counts: Counts) -> None:
+    batch.rows_done += chunk.rows
+    for name in ("rows_in", *COUNTS):
+        setattr(batch, name, getattr(batch, name) + getattr(counts, name))
+    batch.save(update_fields=["rows_done", "rows_in", *COUNTS])
+
+
+def _close_batch(
+    actor: Any | None, batch: ImportBatch, notes: list[str], started: float
+) -> ImportSummary:
+    counts = Counts(**{name: getattr(batch, name) for name in ("rows_in", *COUNTS)})
+    with transaction.atomic():
+        batch.status = ImportBatch.Status.COMPLETE
+        batch.finished_at = timezone.now()
+        batch.notes = notes
+        batch.save(update_fields=["status", "finished_at", "notes"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CALLS_IMPORTED,
+            object_type="import_batch",
+            object_id=batch.public_id,
+            data=asdict(counts),
+            agency_id=batch.agency_id,
+        )
+    return ImportSummary(counts, time.perf_counter() - started, str(batch.public_id), notes)
+
+
+def calls_receive(*, actor: Any, agency: Agency, source: str, records: list[CallRecord]) -> Counts:
+    """The live feed: upsert a batch of calls sent through the API, exactly once."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            agency=agency, source=source, profile="api", status=ImportBatch.Status.COMPLETE,
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        chunk = Chunk(records=records, rejects=[], rows=len(records))
+        counts = _apply_chunk(agency, source, batch, chunk)
+        _advance(batch, chunk, counts)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CALLS_RECEIVED,
+            object_type="import_batch",
+            object_id=batch.public_id,
+            data=asdict(counts),
+        )
+    return counts
+
+
+def _apply_chunk(agency: Agency, source: str, batch: ImportBatch, chunk: Chunk) -> Counts:
+    """Write one chunk: new calls inserted, newer versions updated, the rest counted."""
+    counts = Counts(rows_in=chunk.rows, rejected=len(chunk.rejects), duplicate=chunk.folded)
+    best = _latest_per_event(chunk.records, counts)
+    existing = _existing(agency, source, list(best))
+    creates, updates = [], []
+    for event_number, (record, key, digest) in best.items():
+        found = existing.get(event_number)
+        if found is None:
+            creates.append(_new_call(agency, source, batch, record, key, digest))
+            counts.new += 1
+        elif found[2] == digest:
+            counts.duplicate += 1
+        elif key > found[1]:
+            updates.append((found[0], _new_call(agency, source, batch, record, key, digest)))
+            counts.updated += 1
+        else:
+            counts.stale += 1
+    records = {r.event_number: r for r, _, _ in best.values()}
+    _insert(creates, records)
+    _update(updates, records)
+    return counts
+
+
+def _latest_per_event(
+    records: Iterable[CallRecord], counts: Counts
+) -> dict[str, tuple[CallRecord, str, str]]:
+    """One version per event number: repeats of the same content are duplicates, older
+    versions are stale."""
+    best: dict[str, tuple[CallRecord, str, str]] = {}
+    for record in records:
+        key, digest = record.version_key(), record.content_hash()
+        held = best.get(record.event_number)
+        if held is None:
+            best[record.event_number] = (record, key, digest)
+        elif held[2] == digest:
+            counts.duplicate += 1
+        else:
+            counts.stale += 1
+            if key > held[1]:
+                best[record.event_number] = (record, key, digest)
+    return best
+
+
+def _existing(agency: Agency, source: str, events: list[str]) -> dict[str, tuple[int, str, str]]:
+    found: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(events), _LOOKUP_SLICE):
+        rows = Call.objects.filter(
+            agency=agency, source=source, event_number__in=events[start : start + _LOOKUP_SLICE]
+        ).values_list("event_number", "pk", "version_key", "content_hash")
+        found.update({event: (pk, key, digest) for event, pk, key, digest in rows})
+    return found
+
+
+def _new_call(
+    agency: Agency, source: str, batch: ImportBatch, record: CallRecord, key: str, digest: str
+) -> Call:
+    parts, is_block, is_intersection = address.describe(record.address_raw)
+    return Call(
+        agency=agency,
+        source=source,
+        event_number=record.event_number,
+        batch=batch,
+        version_key=key,
+        content_hash=digest,
+        address_parts=dict(parts),
+        is_block=is_block,
+        is_intersection=is_intersection,
+        **{name: getattr(record, name) for name in CALL_COLUMNS},
+    )
+
+
+def _insert(calls: list[Call], records: dict[str, CallRecord]) -> None:
+    if not calls:
+        return
+    Call.objects.bulk_create(calls, batch_size=1_000)
+    _children(calls, records)
+
+
+def _update(pairs: list[tuple[int, Call]], records: dict[str, CallRecord]) -> None:
+    if not pairs:
+        return
+    now = timezone.now()
+    calls = []
+    for pk, call in pairs:
+        call.pk, call.updated_at = pk, now
+        calls.append(call)
+    fields = [*CALL_COLUMNS, "batch", "version_key", "content_hash", "address_parts",
+              "is_block", "is_intersection", "updated_at"]  # fmt: skip
+    Call.objects.bulk_update(calls, fields, batch_size=500)
+    ids = [call.pk for call in calls]
+    CallUnit.objects.filter(call_id__in=ids).delete()
+    CallPerson.objects.filter(call_id__in=ids).delete()
+    _children(calls, records)
+
+
+def _children(calls: list[Call], records: dict[str, CallRecord]) -> None:
+    units, persons = [], []
+    for call in calls:
+        record = records[call.event_number]
+        units += [CallUnit(call=call, **asdict(unit)) for unit in record.units]
+        persons += [CallPerson(call=call, **asdict(person)) for person in record.persons]
+    CallUnit.objects.bulk_create(units, batch_size=1_000)
+    CallPerson.objects.bulk_create(persons, batch_size=1_000)
