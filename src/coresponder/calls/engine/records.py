@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -91,12 +90,13 @@ class CallRecord:
     line: int = 0
 
     def content_hash(self) -> str:
-        """A fingerprint of what the call says (not where it was read from)."""
-        content = asdict(self)
-        for key in ("raw", "line"):
-            content.pop(key)
-        text = json.dumps(content, sort_keys=True, default=_iso, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        """A fingerprint of what the call says (not where or when it was read)."""
+        parts: list[object] = [getattr(self, name) for name in _HASHED_FIELDS]
+        parts.append(sorted(self.flags.items()))
+        parts.append([tuple(vars(unit).values()) for unit in self.units])
+        parts.append([tuple(vars(person).values()) for person in self.persons])
+        # repr is exact and fast for str, float, None, bool and aware datetimes.
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def version_time(self) -> datetime:
         """When this version of the call was written: an explicit update time if the source
@@ -107,16 +107,17 @@ class CallRecord:
         stamps += [getattr(u, n) for u in self.units for n in TIME_FIELDS[1:] if getattr(u, n)]
         return max(s for s in stamps if s is not None)
 
-    def version_key(self) -> str:
-        """A total order on versions of one call: later time wins; equal times are broken by
-        the content hash, so the winner never depends on the order files are read in."""
-        return f"{self.version_time().strftime('%Y%m%dT%H%M%S.%f')}|{self.content_hash()}"
+    def fingerprint(self) -> tuple[str, str]:
+        """(version key, content hash). The version key is a total order on versions of one
+        call: a later time wins; equal times are broken by the content hash, so the winner
+        never depends on the order files are read in."""
+        digest = self.content_hash()
+        return f"{self.version_time().strftime('%Y%m%dT%H%M%S.%f')}|{digest}", digest
 
 
-def _iso(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+_HASHED_FIELDS = tuple(
+    f.name for f in fields(CallRecord) if f.name not in {"raw", "line", "flags", "units", "persons"}
+)
 
 
 def time_problem(record: CallRecord) -> tuple[str, str] | None:
