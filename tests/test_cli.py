@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_loads_the_demo_agency_and_prints_one_account_per_role(settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    result = CliRunner().invoke(main, ["demo"])
+    result = CliRunner().invoke(main, ["demo", "--calls", "300"])
     assert result.exit_code == 0, result.output
     for username, _, role, _ in DEMO_ACCOUNTS:
         line = next(line for line in result.output.splitlines() if line.startswith(username + " "))
@@ -23,12 +23,17 @@ def test_it_loads_the_demo_agency_and_prints_one_account_per_role(settings, tmp_
         assert User.objects.get(username=username).check_password(password)
         assert role.value in line
     assert (tmp_path / "demo-mode").exists()
-    assert CliRunner().invoke(main, ["demo"]).exit_code == 0  # running it again is fine
+    from coresponder.calls.models import Call
+
+    assert Call.objects.filter(agency__slug="riverside").count() == 300
+    assert (
+        CliRunner().invoke(main, ["demo", "--calls", "300"]).exit_code == 0
+    )  # running it again is fine
 
 
 def test_it_creates_a_token_and_prints_the_secret_once(settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    CliRunner().invoke(main, ["demo"])
+    CliRunner().invoke(main, ["demo", "--calls", "300"])
     result = CliRunner().invoke(
         main,
         [
@@ -61,7 +66,7 @@ def test_it_creates_a_token_and_prints_the_secret_once(settings, tmp_path) -> No
 )
 def test_it_explains_a_bad_token_request(settings, tmp_path, args: list[str], message: str) -> None:
     settings.DATA_DIR = tmp_path
-    CliRunner().invoke(main, ["demo"])
+    CliRunner().invoke(main, ["demo", "--calls", "300"])
     result = CliRunner().invoke(main, ["token", "create", *args])
     assert result.exit_code == 1 and message in result.output
 

@@ -43,16 +43,37 @@ def init() -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Load the demo agency and print one account per role. Switches on demo mode."""
+@click.option(
+    "--calls",
+    "call_count",
+    default=150_000,
+    show_default=True,
+    type=click.IntRange(0, 5_000_000),
+    help="Synthetic calls over 12 months.",
+)
+@click.option("--seed", default=1, show_default=True, help="Same seed, same city.")
+def demo(call_count: int, seed: int) -> None:
+    """Load the demo agency (a synthetic city) and print one account per role.
+    Switches on demo mode."""
     _setup()
     from django.conf import settings
 
     if settings.PRODUCTION:
         raise click.ClickException("The demo cannot be loaded when COREPONDER_ENV=production.")
+    from coresponder.accounts.models import Agency
+    from coresponder.calls.demo import load_synthetic_calls
     from coresponder.demo import load_demo
 
     accounts = load_demo()
+    if call_count:
+        click.echo(f"Generating and importing {call_count:,} synthetic calls (seed {seed})...")
+        summary = load_synthetic_calls(
+            Agency.objects.get(slug="riverside"),
+            calls=call_count,
+            seed=seed,
+            data_dir=Path(settings.DATA_DIR) / "demo",
+        )
+        click.echo(f"Calls: {json.dumps(summary.as_json())}")
     marker = Path(settings.DATA_DIR) / "demo-mode"
     marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
     click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")

@@ -277,3 +277,27 @@ def test_it_reports_a_file_it_cannot_read_and_imports_the_others(
     assert result.exit_code == 1
     assert "empty.csv: not imported: The file is empty." in result.output
     assert json.loads(result.output.strip().splitlines()[-1])["new"] == 1
+
+
+def test_it_refuses_a_value_too_long_for_its_column(personas: Personas, tmp_path: Path) -> None:
+    rejects: list[Reject] = []
+    path = write_export(tmp_path / "a.csv", [row("E" * 65), row("E2", call_type="T" * 256)])
+    summary = _import(personas, path, on_reject=rejects.append)
+    assert summary.counts.rejected == 2 and summary.counts.new == 0
+    assert "event number is 65 characters; at most 64 fit" in rejects[0].reason
+    assert rejects[1].column == "Type"
+
+
+def test_it_stops_at_a_line_the_csv_module_cannot_split(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv as csv_module
+
+    path = write_export(tmp_path / "a.csv", [row("E1"), row("E2", notes="z" * 5000)])
+    monkeypatch.setattr(csv_module, "field_size_limit", csv_module.field_size_limit)
+    previous = csv_module.field_size_limit(1000)
+    try:
+        with pytest.raises(FileProblem, match="Line 3 cannot be read as CSV"):
+            _import(personas, path)
+    finally:
+        csv_module.field_size_limit(previous)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,11 +26,14 @@ from coresponder.calls.engine.profile import (
 )
 from coresponder.calls.engine.records import (
     FLAGS,
+    TEXT_LIMITS,
     TIME_FIELDS,
     CallRecord,
     CallSource,
+    PersonRecord,
     Reject,
     UnitRecord,
+    UnitType,
 )
 
 MAX_FIELD_CHARS = 65_536
@@ -101,6 +106,7 @@ class RowConverter:
             raise FileProblem(f"Unknown time zone {zone_name!r}.") from None
         self.lookups = lookups
         self.latest = datetime.now(UTC) + timedelta(days=1)
+        self.nested_times = FieldSpec(formats=profile.time_formats)  # times inside JSON columns
 
     def call(self, row: dict[str, str], line: int) -> CallRecord:
         values: dict[str, object] = {"raw": row, "line": line}
@@ -113,6 +119,13 @@ class RowConverter:
             elif name in FLAGS:
                 continue
             else:
+                limit = TEXT_LIMITS.get(name)
+                if limit is not None and len(text) > limit:
+                    raise RowProblem(
+                        self._column(name),
+                        f"{name.replace('_', ' ')} is {len(text):,} characters; "
+                        f"at most {limit} fit",
+                    )
                 values[name] = text
         for target, table in self.lookups.items():
             code = str(values.get(self.profile.lookups[target].source_field, ""))
@@ -132,20 +145,66 @@ class RowConverter:
             if flag in self.profile.fields
         }
         self._check_order(record)
+        if self.profile.units_json or self.profile.persons_json:
+            self._nested(row, record)
         return record
 
-    def unit(self, row: dict[str, str]) -> UnitRecord:
+    def _nested(self, row: dict[str, str], record: CallRecord) -> None:
+        """Units and persons from the profile's JSON columns (the canonical format)."""
+        if column := self.profile.units_json:
+            items = _json_array(row, column)
+            record.units = [self._json_unit(column, i, item) for i, item in enumerate(items)]
+        if column := self.profile.persons_json:
+            record.persons = [
+                PersonRecord(**_json_strings(column, f"persons[{i}]", item, PERSON_LIMITS))
+                for i, item in enumerate(_json_array(row, column))
+            ]
+
+    def _json_unit(self, column: str, index: int, item: object) -> UnitRecord:
+        where = f"units[{index}]"
+        values: dict[str, object] = dict(_json_strings(column, where, item, UNIT_LIMITS))
+        if not values.get("unit_id"):
+            raise RowProblem(column, f"{where} has no unit_id")
+        unit_type = str(values.get("unit_type") or UnitType.POLICE.value).casefold()
+        if unit_type not in UNIT_TYPES:
+            raise RowProblem(
+                column, f"{where}: unit_type {unit_type!r} is not one of {', '.join(UNIT_TYPES)}"
+            )
+        values["unit_type"] = unit_type
+        for name in TIME_FIELDS[1:]:
+            text = str(values.get(name) or "")
+            try:
+                moment = self._time(name, text, self.nested_times, unit=True) if text else None
+            except RowProblem as problem:
+                raise RowProblem(column, f"{where}: {problem.reason}") from None
+            values[name] = moment
+        return UnitRecord(**values)  # type: ignore[arg-type]
+
+    def unit(self, row: dict[str, str]) -> UnitRecord | None:
+        """The responding unit a one-row-per-unit row names, or None when it names none
+        (a call no unit has been sent to yet)."""
         values: dict[str, object] = {}
         for name, spec in self.profile.unit_fields.items():
             text = self._text(row, name, spec)
-            values[name] = self._time(name, text, spec) if name in TIME_FIELDS else text
-            if name in TIME_FIELDS and not text:
-                values[name] = None
+            if name in TIME_FIELDS:
+                values[name] = self._time(name, text, spec, unit=True) if text else None
+            else:
+                values[name] = text
+        if not values.get("unit_id"):
+            return None
         return UnitRecord(**values)  # type: ignore[arg-type]
+
+    def event_number(self, row: dict[str, str]) -> str:
+        return self._text(row, "event_number", self.profile.fields["event_number"])
 
     def _text(self, row: dict[str, str], name: str, spec: FieldSpec) -> str:
         if spec.constant is not None:
             return spec.constant
+        if spec.plain:  # one column, nothing to extract or replace: the common case, kept fast
+            value = row.get(spec.columns[0], "")
+            if len(value) <= MAX_FIELD_CHARS:
+                value = value.strip()
+                return "" if value.casefold() in self.profile.null_values else value
         parts = []
         for index, column in enumerate(spec.columns):
             value = row.get(column, "")
@@ -155,6 +214,8 @@ class RowConverter:
                     f"the field holds {len(value):,} characters; at most "
                     f"{MAX_FIELD_CHARS:,} are accepted",
                 )
+            if value.strip().casefold() in self.profile.null_values:
+                value = ""
             pattern = spec.extract[index] if index < len(spec.extract) else None
             if pattern is not None:
                 found = pattern.search(value)
@@ -165,23 +226,24 @@ class RowConverter:
             text = text.replace(old, new)
         return text
 
-    def _time(self, name: str, text: str, spec: FieldSpec) -> datetime:
+    def _time(self, name: str, text: str, spec: FieldSpec, *, unit: bool = False) -> datetime:
         for fmt in spec.formats:
             try:
-                moment = (
-                    datetime.fromisoformat(text) if fmt == "iso" else datetime.strptime(text, fmt)
-                )
+                moment = parse_iso(text) if fmt == "iso" else datetime.strptime(text, fmt)
             except ValueError:
                 continue
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=self.zone)
             moment = moment.astimezone(UTC)
             if not EARLIEST <= moment <= self.latest:
-                raise RowProblem(self._column(name), f"{_label(name)} {text!r} is impossible")
+                raise RowProblem(
+                    self._column(name, unit), f"{_label(name, unit)} {text!r} is impossible"
+                )
             return moment
         expected = " or ".join(spec.formats)
         raise RowProblem(
-            self._column(name), f"{_label(name)} {text!r} is not a time in the form {expected}"
+            self._column(name, unit),
+            f"{_label(name, unit)} {text!r} is not a time in the form {expected}",
         )
 
     def _number(self, name: str, text: str) -> float:
@@ -208,8 +270,8 @@ class RowConverter:
                     f"{record.received_at:%Y-%m-%d %H:%M} UTC",
                 )
 
-    def _column(self, name: str) -> str:
-        spec = self.profile.fields.get(name)
+    def _column(self, name: str, unit: bool = False) -> str:
+        spec = (self.profile.unit_fields if unit else self.profile.fields).get(name)
         return ", ".join(spec.columns) if spec else name
 
 
@@ -229,6 +291,15 @@ _SOURCE_WORDS = [
 ]
 
 
+_SLASHED_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
+
+
+def parse_iso(text: str) -> datetime:
+    """ISO 8601 as Python reads it, also with slashes in the date (``2019/01/01 00:02:34+00``,
+    as ArcGIS exports write it). ValueError when it is not."""
+    return datetime.fromisoformat(_SLASHED_DATE.sub(r"\1-\2-\3", text, count=1))
+
+
 def guess_call_source(raw: str) -> str:
     lowered = raw.casefold()
     if not lowered:
@@ -245,8 +316,72 @@ def _truthy(text: str) -> bool:
     return text.strip().casefold() in {"y", "yes", "true", "t", "1", "x"}
 
 
-def _label(name: str) -> str:
-    return name.removesuffix("_at").replace("_", " ") + " time"
+def _label(name: str, unit: bool = False) -> str:
+    return ("unit " if unit else "") + name.removesuffix("_at").replace("_", " ") + " time"
+
+
+# JSON columns: the longest value each key may hold (the database columns' sizes).
+UNIT_LIMITS = {"unit_id": 32, "unit_type": 24, "status": 64} | dict.fromkeys(TIME_FIELDS[1:], 64)
+PERSON_LIMITS = {"role": 64, "name": 200, "date_of_birth": 32, "phone": 40}
+UNIT_TYPES = tuple(unit_type.value for unit_type in UnitType)
+
+
+def _json_array(row: dict[str, str], column: str) -> list[object]:
+    """The JSON array in ``column`` (empty cell or null: none), or a RowProblem saying why not."""
+    text = (row.get(column) or "").strip()
+    if not text:
+        return []
+    if len(text) > MAX_FIELD_CHARS:
+        raise RowProblem(
+            column,
+            f"the field holds {len(text):,} characters; at most {MAX_FIELD_CHARS:,} are accepted",
+        )
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RowProblem(
+            column, f"{column} is not valid JSON ({error.msg} at character {error.pos + 1})"
+        ) from None
+    except RecursionError:
+        raise RowProblem(column, f"{column} is not valid JSON (nested too deeply)") from None
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RowProblem(
+            column, f"{column} must be a JSON array of objects, not {_json_type(value)}"
+        )
+    return value
+
+
+def _json_strings(column: str, where: str, item: object, limits: dict[str, int]) -> dict[str, str]:
+    """One object of a JSON column, checked: known keys only, strings (or null), not too long."""
+    if not isinstance(item, dict):
+        raise RowProblem(column, f"{where} must be a JSON object, not {_json_type(item)}")
+    unknown = sorted(set(item) - set(limits))
+    if unknown:
+        raise RowProblem(
+            column,
+            f"{where} has unknown key(s) {', '.join(map(repr, unknown))}; "
+            f"expected {', '.join(limits)}",
+        )
+    values = {}
+    for key, value in item.items():
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise RowProblem(column, f"{where}.{key} must be a string, not {_json_type(value)}")
+        value = value.strip()
+        if len(value) > limits[key]:
+            raise RowProblem(
+                column, f"{where}.{key} holds {len(value)} characters; at most {limits[key]} fit"
+            )
+        values[key] = value
+    return values
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false"}
+    return names.get(type(value), "a number" if isinstance(value, int | float) else "null")
 
 
 def load_lookups(profile: Profile, data_file: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -259,11 +394,19 @@ def load_lookups(profile: Profile, data_file: Path) -> tuple[dict[str, dict[str,
             notes.append(f"code key {lookup.file} not found next to the file: codes kept as given")
             continue
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.DictReader(handle)
+            absent = [c for c in (lookup.key, lookup.value) if c not in (reader.fieldnames or [])]
+            if absent:
+                notes.append(
+                    f"code key {lookup.file} has no column {', '.join(map(repr, absent))}: "
+                    "codes kept as given"
+                )
+                continue
             table = {
                 (row.get(lookup.key) or "").strip().casefold(): (
                     row.get(lookup.value) or ""
                 ).strip()
-                for row in csv.DictReader(handle)
+                for row in reader
             }
         tables[target] = {k: v for k, v in table.items() if k}
     return tables, notes
@@ -311,15 +454,42 @@ def _header(reader: Iterator[list[str]], profile: Profile) -> list[str]:
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
     except StopIteration:
         raise FileProblem("The file is empty.") from None
-    wanted = profile.columns_used()
-    by_fold = {name.casefold(): name for name in header}
-    missing = sorted(c for c in wanted if c.casefold() not in by_fold)
+    columns, missing = match_header(header, profile.columns_used())
     required_columns = {c for f in REQUIRED for c in profile.fields[f].columns}
     if missing and required_columns & set(missing):
         raise FileProblem(_missing_message(header, missing, profile))
-    # Match the profile's column names case-insensitively by renaming the header.
-    canonical = {c.casefold(): c for c in wanted}
-    return [canonical.get(name.casefold(), name) for name in header]
+    return columns
+
+
+def normalise_name(name: str) -> str:
+    """A column name reduced to lower-case letters and digits: ``CAD Event Number``,
+    ``cad_event_number`` and ``CAD.Event.Number`` are the same name."""
+    return re.sub(r"[^0-9a-z]+", "", name.casefold())
+
+
+def match_header(header: list[str], wanted: set[str]) -> tuple[list[str], list[str]]:
+    """(the header with each wanted column renamed to the profile's spelling, the wanted
+    columns not found). A wanted column matches the same name in any case; failing that, the
+    one header name that is the same once case, spaces, dots, dashes and underscores are
+    ignored (``cad_event_number`` for ``CAD Event Number``)."""
+    renamed = list(header)
+    taken: set[int] = set()
+    missing = []
+    folded = [name.casefold() for name in header]
+    normal = [normalise_name(name) for name in header]
+    ordered = sorted(wanted, key=lambda c: (c.casefold() not in folded, c))  # exact ones first
+    for column in ordered:
+        exact = [i for i, name in enumerate(folded) if name == column.casefold() and i not in taken]
+        loose = [
+            i for i, name in enumerate(normal) if name == normalise_name(column) and i not in taken
+        ]
+        found = exact[:1] or (loose if len(loose) == 1 else [])
+        if not found:
+            missing.append(column)
+            continue
+        taken.add(found[0])
+        renamed[found[0]] = column
+    return renamed, sorted(missing)
 
 
 def _missing_message(header: list[str], missing: list[str], profile: Profile) -> str:
@@ -347,11 +517,23 @@ def _chunks(
     chunk = Chunk([], [], 0)
     by_event: dict[str, CallRecord] = {}
     width = len(columns)
-    for index, cells in enumerate(reader):
+    last_event: str | None = None
+    end = reader.line_num  # type: ignore[attr-defined]
+    for index, cells in _rows(reader):
+        # A quoted field may span lines: a row is reported by the line it starts on.
+        line, end = end + 1, reader.line_num  # type: ignore[attr-defined]
         if index < skip_rows:
             continue
-        line = reader.line_num  # type: ignore[attr-defined]
+        row = dict(zip(columns, cells, strict=False))
+        if chunk.rows >= chunk_rows:
+            # One row per unit: the next row may be another unit of the call just read, and
+            # folding it needs that call in the same chunk, so a chunk ends between calls.
+            event = _event_of(row, converter) if profile.one_row_per_unit else None
+            if event is None or event != last_event:
+                yield _finished(chunk)
+                chunk, by_event = Chunk([], [], 0), {}
         chunk.rows += 1
+        last_event = None
         if not any(cell.strip() for cell in cells):
             chunk.rejects.append(Reject(line, "", "the row is empty"))
         elif len(cells) != width and not (profile.header and len(cells) < width):
@@ -359,12 +541,34 @@ def _chunks(
                 Reject(line, "", f"the row has {len(cells)} fields; the header has {width}")
             )
         else:
-            _convert_row(dict(zip(columns, cells, strict=False)), line, converter, chunk, by_event)
-        if chunk.rows >= chunk_rows:
-            yield _finished(chunk)
-            chunk, by_event = Chunk([], [], 0), {}
+            last_event = _convert_row(row, line, converter, chunk, by_event)
     if chunk.rows:
         yield _finished(chunk)
+
+
+def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows, numbered; a row the csv module cannot split stops the file with its line
+    (the chunks before it are already imported, and a re-run resumes after them)."""
+    index = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = reader.line_num  # type: ignore[attr-defined]
+            raise FileProblem(
+                f"Line {line} cannot be read as CSV ({error}); the rows before it were read."
+            ) from None
+        yield index, cells
+        index += 1
+
+
+def _event_of(row: dict[str, str], converter: RowConverter) -> str | None:
+    try:
+        return converter.event_number(row) or None
+    except RowProblem:
+        return None
 
 
 def _finished(chunk: Chunk) -> Chunk:
@@ -379,25 +583,29 @@ def _convert_row(
     converter: RowConverter,
     chunk: Chunk,
     by_event: dict[str, CallRecord],
-) -> None:
+) -> str | None:
+    """Convert one row into the chunk; the event number of the call it is part of."""
     try:
         record = converter.call(row, line)
         unit = converter.unit(row) if converter.profile.one_row_per_unit else None
     except RowProblem as problem:
         event = row.get(next(iter(converter.profile.fields["event_number"].columns), ""), "")
         chunk.rejects.append(Reject(line, problem.column, problem.reason, event[:64]))
-        return
-    if unit is None:
+        return None
+    if not converter.profile.one_row_per_unit:
         chunk.records.append(record)
-        return
+        return record.event_number
     earlier = by_event.get(record.event_number)
     if earlier is None:
-        record.units.append(unit)
+        if unit is not None:
+            record.units.append(unit)
         by_event[record.event_number] = record
         chunk.records.append(record)
     else:  # one row per responding unit: fold it into the call read first
-        earlier.units.append(unit)
+        if unit is not None:
+            earlier.units.append(unit)
         chunk.folded += 1
+    return record.event_number
 
 
 def count_rows(path: Path, profile: Profile) -> int:

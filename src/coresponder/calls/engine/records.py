@@ -31,6 +31,14 @@ class UnitType(StrEnum):
     OTHER = "other"
 
 
+# Longest value each text field may hold (the database columns' sizes): longer is refused with
+# a reason rather than cut, so that nothing is silently lost.
+TEXT_LIMITS = {
+    "event_number": 64, "call_source": 120, "initial_type_code": 64, "initial_type_text": 255,
+    "final_type_code": 64, "final_type_text": 255, "priority": 32, "disposition_code": 64,
+    "disposition_text": 255, "address_raw": 255, "city": 120, "state": 32, "zip_code": 16,
+    "beat": 32, "district": 64,
+}  # fmt: skip
 FLAGS = ("weapon", "violence", "injury", "medical", "domestic", "in_progress")
 TIME_FIELDS = ("received_at", "dispatched_at", "en_route_at", "on_scene_at", "cleared_at")
 
