@@ -339,7 +339,7 @@ def _insert(
         )  # fmt: skip
         rows.append([values[column] for column in INSERT_COLUMNS])
     with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(connection), rows)
+        cursor.executemany(_plain_insert_sql(Call, INSERT_COLUMNS), rows)
     with_children = [r for r, _, _ in creates if r.units or r.persons]
     if with_children:
         ids = _existing(agency, source, [r.event_number for r in with_children])
@@ -352,13 +352,6 @@ INSERT_COLUMNS = (
     "is_block", "is_intersection", "batch_id", "version_key", "content_hash", "created_at",
     "updated_at",
 )  # fmt: skip
-
-
-def _insert_sql(db: Any) -> str:
-    quote = db.ops.quote_name
-    columns = ", ".join(quote(name) for name in INSERT_COLUMNS)
-    marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
-    return f"INSERT INTO {quote(Call._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
 
 class _Adapter:
@@ -396,10 +389,31 @@ def _update(pairs: list[tuple[int, Call]], records: dict[str, CallRecord]) -> No
     _children_of({call.pk: records[call.event_number] for call in calls})
 
 
+UNIT_COLUMNS = ("unit_id", "unit_type", "status", *TIME_COLUMNS[1:])
+PERSON_COLUMNS = ("role", "name", "date_of_birth", "phone")
+
+
 def _children_of(records_by_call_id: dict[int, CallRecord]) -> None:
+    """Units and persons of the given calls, one parameterised INSERT each."""
+    adapt = _Adapter(connection)
     units, persons = [], []
     for call_id, record in records_by_call_id.items():
-        units += [CallUnit(call_id=call_id, **asdict(unit)) for unit in record.units]
-        persons += [CallPerson(call_id=call_id, **asdict(person)) for person in record.persons]
-    CallUnit.objects.bulk_create(units, batch_size=1_000)
-    CallPerson.objects.bulk_create(persons, batch_size=1_000)
+        for unit in record.units:
+            values = [getattr(unit, name) for name in UNIT_COLUMNS]
+            units.append([call_id, *values[:3], *(adapt.time(v) for v in values[3:])])
+        persons += [
+            [call_id, *(getattr(person, name) for name in PERSON_COLUMNS)]
+            for person in record.persons
+        ]
+    with connection.cursor() as cursor:
+        if units:
+            cursor.executemany(_plain_insert_sql(CallUnit, ("call_id", *UNIT_COLUMNS)), units)
+        if persons:
+            cursor.executemany(_plain_insert_sql(CallPerson, ("call_id", *PERSON_COLUMNS)), persons)
+
+
+def _plain_insert_sql(model: Any, columns: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608

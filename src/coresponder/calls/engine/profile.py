@@ -63,16 +63,17 @@ class FieldSpec:
     replace: tuple[tuple[str, str], ...] = ()
     formats: tuple[str, ...] = ()
     constant: str | None = None
+    plain: bool = field(init=False, default=False)  # one column taken as it is
 
-    @property
-    def plain(self) -> bool:
-        """One column taken as it is (no extract, replace or constant)."""
-        return (
+    def __post_init__(self) -> None:
+        # Worked out once here: the reader asks it for every field of every row.
+        plain = (
             self.constant is None
             and len(self.columns) == 1
             and not self.replace
             and not any(self.extract)
         )
+        object.__setattr__(self, "plain", plain)
 
 
 @dataclass(frozen=True)
