@@ -247,6 +247,11 @@ def _canonical(path: Path, units: str = "", persons: str = "") -> Path:
         ('[{"unit_id": "2A31", "unit_type": "cop"}]', "", "unit_type 'cop' is not one of"),
         ('[{"unit_id": "2A31", "dispatched_at": "soon"}]', "", "units[0]: unit dispatched time"),
         ('[{"unit_id": "2A31", "callsign": "x"}]', "", "unknown key(s) 'callsign'"),
+        (
+            '[{"unit_id": "2A31", "on_scene_at": "2025-03-01T09:00:00-06:00"}]',
+            "",
+            "units[0] on scene time 2025-03-01 15:00 UTC is before the received time",
+        ),
         ('[{"unit_id": 7}]', "", "units[0].unit_id must be a string, not a number"),
         ("", '[{"role": "caller", "name": "' + "X" * 300 + '"}]', "at most 200 fit"),
         ("", "[" * 50_000, "persons is not valid JSON (nested too deeply)"),

@@ -147,7 +147,19 @@ class RowConverter:
         self._check_order(record)
         if self.profile.units_json or self.profile.persons_json:
             self._nested(row, record)
+            self._check_unit_order(record)
         return record
+
+    def _check_unit_order(self, record: CallRecord) -> None:
+        for index, unit in enumerate(record.units):
+            for name in TIME_FIELDS[1:]:
+                stamp = getattr(unit, name)
+                if stamp is not None and stamp < record.received_at:
+                    raise RowProblem(
+                        self.profile.units_json,
+                        f"units[{index}] {_label(name)} {stamp:%Y-%m-%d %H:%M} UTC is before "
+                        f"the received time {record.received_at:%Y-%m-%d %H:%M} UTC",
+                    )
 
     def _nested(self, row: dict[str, str], record: CallRecord) -> None:
         """Units and persons from the profile's JSON columns (the canonical format)."""
