@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench clean
+.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -42,6 +42,9 @@ test: lint types
 
 bench: install-dev
 	$(BIN)/python benchmarks/bench_audit.py
+
+bench-import: install-dev
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

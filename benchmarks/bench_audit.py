@@ -25,25 +25,35 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
-import platform
-import shlex
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULT_MARK = "BENCH-RESULT "
+from _common import (
+    child_env,
+    create_database,
+    emit,
+    find_pg_bin,
+    machine,
+    percentile,
+    postgres_cluster,
+    postgres_missing_message,
+    print_table,
+    run_child_process,
+    say,
+    server_version,
+    setup_django,
+    sign_in,
+    verdict,
+)
+
 PARTS = ("append", "verify", "page")
 
 APPEND_TARGET = 5_000.0  # events/s, SQLite
@@ -58,29 +68,6 @@ VERIFY_FULL_COUNT = FULL["verify"]
 # --------------------------------------------------------------------------------------------
 # Child side: one backend, one measure, in a process of its own.
 # --------------------------------------------------------------------------------------------
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coresponder.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
-def _emit(result: dict[str, Any]) -> None:
-    print(RESULT_MARK + json.dumps(result), flush=True)
-
-
-def _say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _percentile(values: Sequence[float], pct: float) -> float:
-    """Nearest-rank percentile: the smallest value with ``pct``% of values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
 def _make_agency(staff: int) -> Any:
@@ -146,7 +133,7 @@ def part_append(count: int) -> dict[str, Any]:
     warmup = min(1_000, count // 10)
     for i in range(warmup):
         one(i)
-    _say(f"appending {count:,} events ({warmup:,} more as warm-up)...")
+    say(f"appending {count:,} events ({warmup:,} more as warm-up)...")
     durations: list[int] = []
     clock = time.perf_counter_ns
     started = clock()
@@ -159,17 +146,17 @@ def part_append(count: int) -> dict[str, Any]:
     if not result.ok or result.checked != count + warmup:
         raise SystemExit(f"the appended chain does not verify: {result}")
     rate = count / elapsed
-    _say(
+    say(
         f"{count:,} events in {elapsed:.2f} s: {rate:,.0f} events/s "
         f"(per call median {statistics.median(durations) / 1e6:.3f} ms, "
-        f"p99 {_percentile(durations, 99) / 1e6:.3f} ms); chain verified"
+        f"p99 {percentile(durations, 99) / 1e6:.3f} ms); chain verified"
     )
     return {
         "events": count,
         "seconds": elapsed,
         "events_per_s": rate,
         "call_median_ms": statistics.median(durations) / 1e6,
-        "call_p99_ms": _percentile(durations, 99) / 1e6,
+        "call_p99_ms": percentile(durations, 99) / 1e6,
     }
 
 
@@ -260,7 +247,7 @@ def part_verify(count: int) -> dict[str, Any]:
 
     tail = 10  # appended through the production path on top of the generated rows
     generated = count - tail
-    _say(f"generating and inserting {generated:,} chained rows...")
+    say(f"generating and inserting {generated:,} chained rows...")
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         _bulk_insert_postgres(generated, settings.AUDIT_HMAC_KEY.encode())
@@ -270,14 +257,14 @@ def part_verify(count: int) -> dict[str, Any]:
     for i in range(tail):
         audit_record(actor=admin if i % 2 else None, action=AuditAction.AUDIT_LOG_VIEWED)
     load_seconds = time.perf_counter() - started
-    _say(f"{count:,} rows in place after {load_seconds:.1f} s; timing verify_chain()...")
+    say(f"{count:,} rows in place after {load_seconds:.1f} s; timing verify_chain()...")
 
     started = time.perf_counter()
     result = verify_chain()
     seconds = time.perf_counter() - started
     if not result.ok or result.checked != count:
         raise SystemExit(f"the generated chain does not verify: {result}")
-    _say(f"verify_chain(): {result.checked:,} events OK in {seconds:.2f} s")
+    say(f"verify_chain(): {result.checked:,} events OK in {seconds:.2f} s")
 
     command = [str(Path(sys.executable).parent / "coresponder"), "audit", "verify"]
     started = time.perf_counter()
@@ -285,7 +272,7 @@ def part_verify(count: int) -> dict[str, Any]:
     cli_seconds = time.perf_counter() - started
     if done.returncode != 0 or f"OK: {count} events verified" not in done.stdout:
         raise SystemExit(f"`coresponder audit verify` failed: {done.stdout}{done.stderr}")
-    _say(f"`coresponder audit verify`: {done.stdout.strip()} in {cli_seconds:.2f} s (wall)")
+    say(f"`coresponder audit verify`: {done.stdout.strip()} in {cli_seconds:.2f} s (wall)")
     return {
         "events": count,
         "seconds": seconds,
@@ -293,23 +280,6 @@ def part_verify(count: int) -> dict[str, Any]:
         "load_seconds": load_seconds,
         "events_per_s": count / seconds,
     }
-
-
-def _sign_in(client: Any, user: Any) -> None:
-    """An MFA-verified session, as after a real sign-in (as tests/conftest.py sign_in)."""
-    from django.utils import timezone
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from coresponder.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
-
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    now = timezone.now().isoformat()
-    session[SIGNED_IN_AT] = now
-    session[LAST_SEEN_AT] = now
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session["otp_device_id"] = device.persistent_id
-    session.save()
 
 
 def part_page(requests: int) -> dict[str, Any]:
@@ -324,7 +294,7 @@ def part_page(requests: int) -> dict[str, Any]:
     admin = _make_agency(staff=30)
     bench_urls.set_baseline_user(admin)
     protected_client, bare_client = Client(), Client()
-    _sign_in(protected_client, admin)
+    sign_in(protected_client, admin)
     protected_url, bare_url = "/admin/users/", bench_urls.BARE_PATH
 
     def fetch(client: Any, url: str) -> Any:
@@ -351,7 +321,7 @@ def part_page(requests: int) -> dict[str, Any]:
             fetch(protected_client, protected_url)
             fetch(bare_client, bare_url)
         before = AuditEvent.objects.filter(action=AuditAction.USERS_LISTED).count()
-        _say(f"{requests:,} requests of each page, interleaved ({warmup} each as warm-up)...")
+        say(f"{requests:,} requests of each page, interleaved ({warmup} each as warm-up)...")
         timings: dict[str, list[float]] = {protected_url: [], bare_url: []}
         clock = time.perf_counter_ns
         for _ in range(requests):
@@ -365,7 +335,7 @@ def part_page(requests: int) -> dict[str, Any]:
 
     def summary(url: str) -> dict[str, float]:
         values = timings[url]
-        return {"median_ms": statistics.median(values), "p95_ms": _percentile(values, 95)}
+        return {"median_ms": statistics.median(values), "p95_ms": percentile(values, 95)}
 
     protected, bare = summary(protected_url), summary(bare_url)
     result = {
@@ -380,17 +350,17 @@ def part_page(requests: int) -> dict[str, Any]:
         "bare_bytes": len(pages[bare_url].content),
     }
     for name, url, figures in (("protected", protected_url, protected), ("bare", bare_url, bare)):
-        _say(
+        say(
             f"{name:9} {url:20} median {figures['median_ms']:.2f} ms, "
             f"p95 {figures['p95_ms']:.2f} ms, {result[name + '_queries']} queries, "
             f"{result[name + '_bytes']:,} bytes"
         )
-    _say(f"ratio: median {result['median_ratio']:.2f}x, p95 {result['p95_ratio']:.2f}x")
+    say(f"ratio: median {result['median_ratio']:.2f}x, p95 {result['p95_ratio']:.2f}x")
     return result
 
 
 def run_child(backend: str, part: str, count: int) -> None:
-    _setup_django()
+    setup_django()
     from django.db import connection
 
     if connection.vendor != ("postgresql" if backend == "postgres" else "sqlite"):
@@ -401,62 +371,13 @@ def run_child(backend: str, part: str, count: int) -> None:
         "page": part_page,
     }
     result = measures[part](count)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if backend == "postgres" else "SELECT sqlite_version()")
-        result["server_version"] = cursor.fetchone()[0]
-    _emit({"backend": backend, "part": part, **result})
+    result["server_version"] = server_version(backend)
+    emit({"backend": backend, "part": part, **result})
 
 
 # --------------------------------------------------------------------------------------------
 # Top level: the machine, the throwaway databases, one child per measure, the summary.
 # --------------------------------------------------------------------------------------------
-
-
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    import django
-
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpus": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram": ram,
-        "load": " ".join(f"{load:.2f}" for load in os.getloadavg()),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "sqlite": sqlite3.sqlite_version,
-    }
-
-
-def _child_env(data_dir: str, database_url: str) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("COREPONDER_") and name != "DATABASE_URL"
-    }
-    env.update(
-        COREPONDER_ENV="development",
-        COREPONDER_DATA_DIR=data_dir,
-        DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="coresponder.settings",
-    )
-    return env
 
 
 def run_part(backend: str, part: str, count: int, database_url: Callable[[str], str]) -> dict:
@@ -466,86 +387,10 @@ def run_part(backend: str, part: str, count: int, database_url: Callable[[str], 
         command = [sys.executable, __file__, "--backend", backend, "--part", part]
         command += ["--count", str(count)]
         print(f"\n== {part} on {backend} ==", flush=True)
-        load_before = os.getloadavg()[0]
-        child = subprocess.Popen(
-            command,
-            env=_child_env(data_dir, database_url(data_dir)),
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert child.stdout is not None
-        result: dict[str, Any] | None = None
-        for line in child.stdout:
-            if line.startswith(RESULT_MARK):
-                result = json.loads(line[len(RESULT_MARK) :])
-            else:
-                print("   " + line, end="", flush=True)
-        if child.wait() != 0 or result is None:
-            raise SystemExit(f"the {part} benchmark on {backend} failed")
-        # Other work on the machine skews the figures: show how busy it was meanwhile.
-        result["load_after"] = os.getloadavg()[0]
-        print(f"   (load average {load_before:.2f} before, {result['load_after']:.2f} after)")
-        return result
+        env = child_env(data_dir, database_url(data_dir))
+        return run_child_process(command, env, f"{part} on {backend}")
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def _find_pg_bin() -> Path | None:
-    candidates = []
-    if initdb := shutil.which("initdb"):
-        candidates.append(Path(initdb).resolve().parent)
-    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    for candidate in candidates:
-        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
-            return candidate
-    return None
-
-
-def _as_postgres_user(args: list[str]) -> None:
-    """PostgreSQL refuses to run as root: use the postgres account when we are root."""
-    if os.geteuid() == 0:
-        args = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(args)]
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-
-
-@contextmanager
-def postgres_cluster(pg_bin: Path, settings: Sequence[str] = ()) -> Iterator[str]:
-    """A throwaway cluster on a unix socket in a temporary directory; yields that directory.
-
-    Durability settings are left at PostgreSQL's defaults (fsync and synchronous_commit on),
-    unlike scripts/run-tests: each commit waits for its WAL flush, as in production.
-    ``settings`` (NAME=VALUE) are passed to the server, e.g. for a diagnostic run."""
-    pg_dir = tempfile.mkdtemp(prefix="coresponder-bench-pg.")
-    data = f"{pg_dir}/data"
-    os.chmod(pg_dir, 0o755)
-    if os.geteuid() == 0:
-        shutil.chown(pg_dir, "postgres")
-    started = False
-    try:
-        _as_postgres_user(
-            [str(pg_bin / "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8"]
-        )
-        options = f"-k {pg_dir} -c listen_addresses="
-        options += "".join(f" -c {setting}" for setting in settings)
-        _as_postgres_user(
-            [str(pg_bin / "pg_ctl"), "-D", data, "-l", f"{pg_dir}/log", "-w", "-o", options]
-            + ["start"]
-        )
-        started = True
-        yield pg_dir
-    finally:
-        if started:
-            _as_postgres_user([str(pg_bin / "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"])
-        shutil.rmtree(pg_dir, ignore_errors=True)
-
-
-def _create_database(socket_dir: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres") as conn:
-        conn.autocommit = True
-        conn.execute(f"CREATE DATABASE {name}")
 
 
 def judge(results: list[dict[str, Any]]) -> list[list[str]]:
@@ -557,7 +402,7 @@ def judge(results: list[dict[str, Any]]) -> list[list[str]]:
             target = f">= {APPEND_TARGET:,.0f}/s" if r["backend"] == "sqlite" else "(none)"
             passed = r["events_per_s"] >= APPEND_TARGET if r["backend"] == "sqlite" else None
             figure = f"{r['events_per_s']:,.0f} events/s ({r['events']:,} in {r['seconds']:.1f} s)"
-            rows.append([f"append {r['events']:,}", backend, figure, target, _verdict(passed)])
+            rows.append([f"append {r['events']:,}", backend, figure, target, verdict(passed)])
         elif r["part"] == "verify":
             limit = VERIFY_TARGET * r["events"] / VERIFY_FULL_COUNT
             scaled = "" if r["events"] == VERIFY_FULL_COUNT else " (scaled)"
@@ -569,7 +414,7 @@ def judge(results: list[dict[str, Any]]) -> list[list[str]]:
                     backend,
                     figure,
                     f"<= {limit:.1f} s{scaled}",
-                    _verdict(r["seconds"] <= limit),
+                    verdict(r["seconds"] <= limit),
                 ]
             )
         else:
@@ -583,23 +428,10 @@ def judge(results: list[dict[str, Any]]) -> list[list[str]]:
                         backend,
                         figure,
                         f"<= {PAGE_TARGET}x",
-                        _verdict(ratio <= PAGE_TARGET),
+                        verdict(ratio <= PAGE_TARGET),
                     ]
                 )
     return rows
-
-
-def _verdict(passed: bool | None) -> str:
-    return "-" if passed is None else ("PASS" if passed else "FAIL")
-
-
-def print_table(rows: list[list[str]]) -> None:
-    header = ["measure", "backend", "figure", "target", "result"]
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for i, row in enumerate([header, *rows]):
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
-        if i == 0:
-            print("  ".join("-" * width for width in widths))
 
 
 def orchestrate(args: argparse.Namespace) -> int:
@@ -622,16 +454,13 @@ def orchestrate(args: argparse.Namespace) -> int:
     skipped = ""
     if args.no_postgres:
         skipped = "PostgreSQL figures skipped (--no-postgres)."
-    elif (pg_bin := _find_pg_bin()) is None:
-        skipped = (
-            "PostgreSQL figures skipped: the server binaries (initdb, pg_ctl) are not "
-            "installed. Install PostgreSQL to measure them."
-        )
+    elif (pg_bin := find_pg_bin()) is None:
+        skipped = postgres_missing_message()
     else:
         with postgres_cluster(pg_bin, args.pg_setting) as socket_dir:
             for part in parts:
                 name = f"bench_{part}"
-                _create_database(socket_dir, name)
+                create_database(socket_dir, name)
                 count = counts["verify_pg" if part == "verify" else part]
                 url = f"postgres://postgres@/{name}?host={socket_dir}"
                 results.append(run_part("postgres", part, count, lambda _d, u=url: u))

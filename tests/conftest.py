@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +20,12 @@ from tests.factories import AgencyFactory, TeamFactory, UserFactory, enrol_totp
 def _fast_password_hashing(settings) -> None:
     """PBKDF2 at production strength costs ~0.5 s a user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test's database starts afresh, ids included: so must the cache keyed on them."""
+    cache.clear()
 
 
 @dataclass

@@ -70,3 +70,14 @@ def test_it_answers_404_for_another_agencys_call(personas: Personas, client_for)
     )
     assert response.status_code == 404
     assert b"NARRATIVE-CANARY" not in response.content
+
+
+def test_it_offers_the_agencys_call_types_and_refreshes_them_after_an_import(
+    personas: Personas, client_for
+) -> None:
+    make_call(personas.agency, final_type_text="OVERDOSE")
+    client = client_for(personas.dispatcher)
+    assert b'<option value="OVERDOSE">' in client.get(reverse("calls:list")).content
+    make_call(personas.agency, final_type_text="TRESPASS")
+    page = client.get(reverse("calls:list")).content
+    assert b'<option value="TRESPASS">' in page and b'<option value="OVERDOSE">' in page

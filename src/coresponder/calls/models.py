@@ -93,7 +93,9 @@ class Call(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "received_at"], name="call_agency_received_idx"),
-            models.Index(fields=["agency", "final_type_text"], name="call_agency_type_idx"),
+            models.Index(
+                fields=["agency", "final_type_text", "received_at"], name="call_agency_type_idx"
+            ),
         ]
 
     def __str__(self) -> str:

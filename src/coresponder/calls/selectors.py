@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -14,7 +15,7 @@ from coresponder.access.principal import has_capability
 from coresponder.access.roles import Capability
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.services import audit_record
-from coresponder.calls.models import Call
+from coresponder.calls.models import Call, ImportBatch
 
 SORTS = {
     "newest": ("-received_at", "-pk"),
@@ -106,11 +107,25 @@ def call_get(*, user: Any, public_id: Any) -> CallView:
 
 
 def call_type_choices(*, user: Any) -> list[str]:
-    """The distinct call types of the agency, for the filter (an index-only scan)."""
-    return list(
-        Call.objects.filter(agency_id=user.agency_id)
-        .exclude(final_type_text="")
-        .order_by("final_type_text")
-        .values_list("final_type_text", flat=True)
-        .distinct()[:500]
+    """The distinct call types of the agency, for the filter.
+
+    Scanning a million calls for them costs ~60 ms, so they are cached until the agency's
+    calls next change (a new import batch gives a new cache key)."""
+    latest = (
+        ImportBatch.objects.filter(agency_id=user.agency_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
+    key = f"calls:types:{user.agency_id}:{latest}"
+    types = cache.get(key)
+    if types is None:
+        types = list(
+            Call.objects.filter(agency_id=user.agency_id)
+            .exclude(final_type_text="")
+            .order_by("final_type_text")
+            .values_list("final_type_text", flat=True)
+            .distinct()[:500]
+        )
+        cache.set(key, types, timeout=3600)
+    return types

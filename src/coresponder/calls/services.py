@@ -92,7 +92,7 @@ def calls_import_file(
     if dry_run:
         return _dry_run(agency, path, profile, digest, on_reject, on_progress, chunk_rows, started)
     batch = _open_batch(actor, agency, path, profile, digest)
-    notes = ReadNotes()
+    notes, chunks_done = ReadNotes(), 0
     try:
         for chunk in read_chunks(
             path,
@@ -106,6 +106,9 @@ def calls_import_file(
                 counts = _apply_chunk(agency, profile.source, batch, chunk)
                 _advance(batch, chunk, counts)
             _report(chunk, on_reject, on_progress)
+            chunks_done += 1
+            if chunks_done in _ANALYZE_AFTER:
+                _refresh_statistics()
     except Exception:
         audit_record(
             actor=actor,
@@ -117,6 +120,17 @@ def calls_import_file(
         )
         raise
     return _close_batch(actor, batch, notes.notes, started)
+
+
+# PostgreSQL plans the event-number lookups from table statistics; a table filling up from
+# empty has none, and each lookup then scans the agency's calls (20 ms instead of 1 ms).
+_ANALYZE_AFTER = frozenset({1, 10, 100})
+
+
+def _refresh_statistics() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Call._meta.db_table)}")
 
 
 def _dry_run(
