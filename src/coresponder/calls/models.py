@@ -79,6 +79,7 @@ class Call(models.Model):
     flags = models.JSONField(default=dict, blank=True)
     narrative = models.TextField(blank=True)  # criminal-justice information
     raw = models.JSONField(default=dict)
+    raw_hash = models.CharField(max_length=64, blank=True)  # of the source row stored
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="calls")
     version_key = models.CharField(max_length=96)
     content_hash = models.CharField(max_length=64)

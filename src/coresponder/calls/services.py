@@ -27,7 +27,7 @@ from coresponder.audit.models import Outcome
 from coresponder.audit.services import audit_record
 from coresponder.calls.engine import address
 from coresponder.calls.engine.profile import Profile
-from coresponder.calls.engine.reader import Chunk, ReadNotes, read_chunks
+from coresponder.calls.engine.reader import Chunk, KnownRows, ReadNotes, read_chunks
 from coresponder.calls.engine.records import CallRecord, Reject
 from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch
 
@@ -37,7 +37,7 @@ CALL_COLUMNS = (
     "call_source_raw", "initial_type_code", "initial_type_text", "final_type_code",
     "final_type_text", "priority", "disposition_code", "disposition_text", "address_raw",
     "city", "state", "zip_code", "latitude", "longitude", "beat", "district", "flags",
-    "narrative", "raw",
+    "narrative", "raw", "raw_hash",
 )  # fmt: skip
 _LOOKUP_SLICE = 500  # event numbers per IN (...) query: well under SQLite's variable limit
 
@@ -101,6 +101,7 @@ def calls_import_file(
             chunk_rows=chunk_rows,
             skip_rows=batch.rows_done,
             notes=notes,
+            known=_known_rows(agency, profile.source),
         ):
             with transaction.atomic():
                 counts = _apply_chunk(agency, profile.source, batch, chunk)
@@ -153,7 +154,7 @@ def _dry_run(
             )  # fmt: skip
             for chunk in read_chunks(
                 path, profile, agency_time_zone=agency.time_zone, chunk_rows=chunk_rows,
-                notes=notes,
+                notes=notes, known=_known_rows(agency, profile.source),
             ):  # fmt: skip
                 total.add(_apply_chunk(agency, profile.source, batch, chunk))
                 _report(chunk, on_reject, on_progress)
@@ -260,7 +261,11 @@ def calls_receive(*, actor: Any, agency: Agency, source: str, records: list[Call
 
 def _apply_chunk(agency: Agency, source: str, batch: ImportBatch, chunk: Chunk) -> Counts:
     """Write one chunk: new calls inserted, newer versions updated, the rest counted."""
-    counts = Counts(rows_in=chunk.rows, rejected=len(chunk.rejects), duplicate=chunk.folded)
+    counts = Counts(
+        rows_in=chunk.rows,
+        rejected=len(chunk.rejects),
+        duplicate=chunk.folded + chunk.unchanged,
+    )
     best = _latest_per_event(chunk.records, counts)
     existing = _existing(agency, source, list(best))
     creates, updates = [], []
@@ -299,6 +304,25 @@ def _latest_per_event(
             if key > held[1]:
                 best[record.event_number] = (record, key, digest)
     return best
+
+
+def _known_rows(agency: Agency, source: str) -> KnownRows:
+    """Which of (event number, raw row hash) pairs are stored exactly as read before."""
+
+    def known(pairs: list[tuple[str, str]]) -> set[int]:
+        events = [event for event, _ in pairs]
+        stored: dict[str, str] = {}
+        for start in range(0, len(events), _LOOKUP_SLICE):
+            stored.update(
+                Call.objects.filter(
+                    agency=agency,
+                    source=source,
+                    event_number__in=events[start : start + _LOOKUP_SLICE],
+                ).values_list("event_number", "raw_hash")
+            )
+        return {i for i, (event, digest) in enumerate(pairs) if stored.get(event) == digest}
+
+    return known
 
 
 def _existing(agency: Agency, source: str, events: list[str]) -> dict[str, tuple[int, str, str]]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +59,18 @@ class Chunk:
     rejects: list[Reject]
     rows: int  # data rows consumed, whatever became of them
     folded: int = 0  # rows that were further units of a call already in this chunk
+    unchanged: int = 0  # rows identical to the row the stored version was read from
+
+
+# Given (event number, raw row hash) pairs, the positions of those already stored as they are.
+KnownRows = Callable[[list[tuple[str, str]]], set[int]]
+
+
+def raw_row_hash(profile: Profile, cells: list[str]) -> str:
+    """Fingerprint of a source row as read with a profile: the same row read the same way
+    gives the same call, so an identical row needs no conversion to be known a duplicate."""
+    text = "\x1e".join([profile.name, *cells])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -432,9 +445,11 @@ def read_chunks(
     chunk_rows: int = 5_000,
     skip_rows: int = 0,
     notes: ReadNotes | None = None,
+    known: KnownRows | None = None,
 ) -> Iterator[Chunk]:
     """Stream ``path`` as chunks of records; the first ``skip_rows`` data rows are passed over
-    (to resume an interrupted import)."""
+    (to resume an interrupted import). With ``known``, rows identical to what is stored are
+    counted as unchanged without being converted (one row per call profiles only)."""
     handle, found = open_text(path)
     if notes is not None:
         notes.encoding, notes.notes = found.encoding, notes.notes + found.notes
@@ -445,7 +460,12 @@ def read_chunks(
     with handle:
         reader = csv.reader(handle, delimiter=_delimiter(profile, handle))
         columns = _header(reader, profile)
-        yield from _chunks(reader, columns, converter, profile, chunk_rows, skip_rows)
+        if known is not None and not profile.one_row_per_unit:
+            yield from _chunks_skipping_known(
+                reader, columns, converter, profile, chunk_rows, skip_rows, known
+            )
+        else:
+            yield from _chunks(reader, columns, converter, profile, chunk_rows, skip_rows)
 
 
 def _delimiter(profile: Profile, handle: IO[str]) -> str:
@@ -556,6 +576,71 @@ def _chunks(
             last_event = _convert_row(row, line, converter, chunk, by_event)
     if chunk.rows:
         yield _finished(chunk)
+
+
+def _chunks_skipping_known(
+    reader: Iterator[list[str]],
+    columns: list[str],
+    converter: RowConverter,
+    profile: Profile,
+    chunk_rows: int,
+    skip_rows: int,
+    known: KnownRows,
+) -> Iterator[Chunk]:
+    """Chunks of one-row-per-call files, asking ``known`` first which rows are stored as
+    they are: a re-import then costs reading and hashing, not converting every row."""
+    pending: list[tuple[int, list[str], str, str]] = []
+    spec = profile.fields["event_number"]
+    # The event number straight from its cell when the profile takes it as it is: most rows
+    # of a re-import are then never turned into a dict at all.
+    at = columns.index(spec.columns[0]) if spec.plain and spec.columns[0] in columns else None
+    end = reader.line_num  # type: ignore[attr-defined]
+    for index, cells in _rows(reader):
+        line, end = end + 1, reader.line_num  # type: ignore[attr-defined]
+        if index < skip_rows:
+            continue
+        if at is not None:
+            event = cells[at].strip() if at < len(cells) else ""
+        else:
+            event = _event_of(dict(zip(columns, cells, strict=False)), converter) or ""
+        pending.append((line, cells, event, raw_row_hash(profile, cells)))
+        if len(pending) >= chunk_rows:
+            yield _convert_pending(pending, columns, converter, profile, known)
+            pending = []
+    if pending:
+        yield _convert_pending(pending, columns, converter, profile, known)
+
+
+def _convert_pending(
+    pending: list[tuple[int, list[str], str, str]],
+    columns: list[str],
+    converter: RowConverter,
+    profile: Profile,
+    known: KnownRows,
+) -> Chunk:
+    chunk = Chunk([], [], len(pending))
+    unchanged = known([(event, digest) for _, _, event, digest in pending if event])
+    candidates = [item for item in pending if item[2]]
+    skip = {id(candidates[i]) for i in unchanged}
+    by_event: dict[str, CallRecord] = {}
+    width = len(columns)
+    for item in pending:
+        line, cells, _, digest = item
+        if id(item) in skip:
+            chunk.unchanged += 1
+        elif not any(cell.strip() for cell in cells):
+            chunk.rejects.append(Reject(line, "", "the row is empty"))
+        elif len(cells) != width and not (profile.header and len(cells) < width):
+            chunk.rejects.append(
+                Reject(line, "", f"the row has {len(cells)} fields; the header has {width}")
+            )
+        else:
+            before = len(chunk.records)
+            row = dict(zip(columns, cells, strict=False))
+            _convert_row(row, line, converter, chunk, by_event)
+            if len(chunk.records) > before:
+                chunk.records[-1].raw_hash = digest
+    return _finished(chunk)
 
 
 def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:

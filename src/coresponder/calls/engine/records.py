@@ -95,6 +95,7 @@ class CallRecord:
     units: list[UnitRecord] = field(default_factory=list)
     persons: list[PersonRecord] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
+    raw_hash: str = ""  # fingerprint of the source row itself (see reader.raw_row_hash)
     line: int = 0
 
     def content_hash(self) -> str:
@@ -124,7 +125,9 @@ class CallRecord:
 
 
 _HASHED_FIELDS = tuple(
-    f.name for f in fields(CallRecord) if f.name not in {"raw", "line", "flags", "units", "persons"}
+    f.name
+    for f in fields(CallRecord)
+    if f.name not in {"raw", "raw_hash", "line", "flags", "units", "persons"}
 )
 
 
