@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from coresponder.access.policy import requires
 from coresponder.access.roles import Capability
 from coresponder.audit.actions import DESCRIPTIONS, AuditAction
 from coresponder.audit.models import AuditEvent
 from coresponder.audit.selectors import AuditFilters, audit_event_list, record_viewer_list
+from coresponder.core.listing import day_start, query_without_page, wants_results_only
 
 PAGE_SIZE = 50
 
@@ -39,16 +37,9 @@ class AuditFilterForm(forms.Form):
             action=data["action"],
             object_type=data["object_type"],
             object_id=data["object_id"],
-            since=_day_start(data["since"]),
-            until=_day_start(data["until"], next_day=True),
+            since=day_start(data["since"]),
+            until=day_start(data["until"], next_day=True),
         )
-
-
-def _day_start(day: object, next_day: bool = False) -> datetime | None:
-    if day is None:
-        return None
-    moment = timezone.make_aware(datetime.combine(day, time.min))  # type: ignore[arg-type]
-    return moment + timedelta(days=1) if next_day else moment
 
 
 @requires(Capability.VIEW_AUDIT_LOG, audits="each search of the log")
@@ -64,14 +55,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         else AuditEvent.objects.none()
     )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    htmx = request.htmx  # type: ignore[attr-defined]
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = wants_results_only(request)
     return render(
         request,
         "audit/log.html#results" if partial else "audit/log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "descriptions": DESCRIPTIONS},
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "descriptions": DESCRIPTIONS,
+        },
         # HTMX swaps only 2xx answers: the partial carries the errors itself.
         status=400 if form.errors and not partial else 200,
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from coresponder.access.policy import requires
 from coresponder.access.roles import Capability
 from coresponder.calls.selectors import SORTS, CallFilters, call_get, call_list, call_type_choices
+from coresponder.core.listing import day_start, query_without_page, wants_results_only
 
 PAGE_SIZE = 50
 
@@ -42,8 +42,8 @@ class CallFilterForm(forms.Form):
     def filters(self) -> CallFilters:
         data = self.cleaned_data
         return CallFilters(
-            since=_day(data["since"]),
-            until=_day(data["until"], next_day=True),
+            since=day_start(data["since"]),
+            until=day_start(data["until"], next_day=True),
             call_type=data["call_type"],
             disposition=data["disposition"],
             district=data["district"],
@@ -52,31 +52,23 @@ class CallFilterForm(forms.Form):
         )
 
 
-def _day(value: object, next_day: bool = False) -> datetime | None:
-    if value is None:
-        return None
-    moment = timezone.make_aware(datetime.combine(value, time.min))  # type: ignore[arg-type]
-    return moment + timedelta(days=1) if next_day else moment
-
-
 @requires(Capability.VIEW_CALLS, audits="each search (filters)")
 def call_list_view(request: HttpRequest) -> HttpResponse:
     form = CallFilterForm(request.GET or None)
-    valid = form.is_valid() or not form.is_bound
-    filters = form.filters() if form.is_bound and valid else CallFilters()
-    calls = call_list(user=request.user, filters=filters)
-    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page")) if valid else None
-    query = request.GET.copy()
-    query.pop("page", None)
-    htmx = request.htmx  # type: ignore[attr-defined]
-    partial = bool(htmx) and not htmx.history_restore_request
+    # Invalid filters show their errors and no calls, never the unfiltered list instead.
+    page = None
+    if form.is_valid() or not form.is_bound:
+        filters = form.filters() if form.is_bound else CallFilters()
+        calls = call_list(user=request.user, filters=filters)
+        page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    partial = wants_results_only(request)
     return render(
         request,
         "calls/list.html#results" if partial else "calls/list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "call_types": call_type_choices(user=request.user),
         },
         status=400 if form.errors and not partial else 200,

@@ -566,12 +566,9 @@ def _chunks(
                 chunk, by_event = Chunk([], [], 0), {}
         chunk.rows += 1
         last_event = None
-        if not any(cell.strip() for cell in cells):
-            chunk.rejects.append(Reject(line, "", "the row is empty"))
-        elif len(cells) != width and not (profile.header and len(cells) < width):
-            chunk.rejects.append(
-                Reject(line, "", f"the row has {len(cells)} fields; the header has {width}")
-            )
+        problem = _shape_problem(cells, width, profile, line)
+        if problem is not None:
+            chunk.rejects.append(problem)
         else:
             last_event = _convert_row(row, line, converter, chunk, by_event)
     if chunk.rows:
@@ -628,12 +625,8 @@ def _convert_pending(
         line, cells, _, digest = item
         if id(item) in skip:
             chunk.unchanged += 1
-        elif not any(cell.strip() for cell in cells):
-            chunk.rejects.append(Reject(line, "", "the row is empty"))
-        elif len(cells) != width and not (profile.header and len(cells) < width):
-            chunk.rejects.append(
-                Reject(line, "", f"the row has {len(cells)} fields; the header has {width}")
-            )
+        elif (problem := _shape_problem(cells, width, profile, line)) is not None:
+            chunk.rejects.append(problem)
         else:
             before = len(chunk.records)
             row = dict(zip(columns, cells, strict=False))
@@ -641,6 +634,16 @@ def _convert_pending(
             if len(chunk.records) > before:
                 chunk.records[-1].raw_hash = digest
     return _finished(chunk)
+
+
+def _shape_problem(cells: list[str], width: int, profile: Profile, line: int) -> Reject | None:
+    """An empty row, or one with more fields than the header (or, header-less, a different
+    number): refused before any field is read. Short rows are padded with empty fields."""
+    if not any(cell.strip() for cell in cells):
+        return Reject(line, "", "the row is empty")
+    if len(cells) != width and not (profile.header and len(cells) < width):
+        return Reject(line, "", f"the row has {len(cells)} fields; the header has {width}")
+    return None
 
 
 def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
