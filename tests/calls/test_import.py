@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,8 @@ def test_it_explains_a_file_it_cannot_read(
     with pytest.raises(FileProblem, match=message):
         _import(personas, path)
     assert not Call.objects.exists()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED and re.search(message, batch.notes[-1])
 
 
 def test_it_changes_nothing_on_a_dry_run(personas: Personas, tmp_path: Path) -> None:

@@ -27,7 +27,13 @@ from coresponder.audit.models import Outcome
 from coresponder.audit.services import audit_record
 from coresponder.calls.engine import address
 from coresponder.calls.engine.profile import Profile
-from coresponder.calls.engine.reader import Chunk, KnownRows, ReadNotes, read_chunks
+from coresponder.calls.engine.reader import (
+    Chunk,
+    FileProblem,
+    KnownRows,
+    ReadNotes,
+    read_chunks,
+)
 from coresponder.calls.engine.records import CallRecord, Reject
 from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch
 
@@ -110,17 +116,32 @@ def calls_import_file(
             chunks_done += 1
             if chunks_done in _ANALYZE_AFTER:
                 _refresh_statistics()
-    except Exception:
+    except FileProblem as problem:
+        # The file itself is unreadable from here on: the batch ends (with what it imported
+        # before) rather than waiting to be resumed, and says why.
+        _fail_batch(actor, batch, [*notes.notes, str(problem)], ImportBatch.Status.FAILED)
+        raise
+    except BaseException:
+        # Anything else (a crash, a kill, a lost database) leaves the batch running, so that
+        # importing the same file again resumes it.
+        _fail_batch(actor, batch, notes.notes, ImportBatch.Status.RUNNING)
+        raise
+    return _close_batch(actor, batch, notes.notes, started)
+
+
+def _fail_batch(actor: Any | None, batch: ImportBatch, notes: list[str], status: str) -> None:
+    with transaction.atomic():
+        batch.status, batch.notes = status, notes
+        batch.save(update_fields=["status", "notes"])
         audit_record(
             actor=actor,
             action=AuditAction.CALLS_IMPORT_FAILED,
             object_type="import_batch",
             object_id=batch.public_id,
             outcome=Outcome.FAILURE,
-            agency_id=agency.pk,
+            data={"resumable": status == ImportBatch.Status.RUNNING},
+            agency_id=batch.agency_id,
         )
-        raise
-    return _close_batch(actor, batch, notes.notes, started)
 
 
 # PostgreSQL plans the event-number lookups from table statistics; a table filling up from
