@@ -45,7 +45,6 @@ CALL_COLUMNS = (
     "city", "state", "zip_code", "latitude", "longitude", "beat", "district", "flags",
     "narrative", "raw", "raw_hash",
 )  # fmt: skip
-_LOOKUP_SLICE = 500  # event numbers per IN (...) query: well under SQLite's variable limit
 
 
 @dataclass
@@ -327,18 +326,26 @@ def _latest_per_event(
     return best
 
 
+def _lookup_size() -> int:
+    """Event numbers per IN (...) query: a whole chunk where the database allows it (fewer
+    round trips), else its parameter limit (Django assumes 999 for SQLite)."""
+    limit = connection.features.max_query_params
+    return 5_000 if limit is None else min(5_000, limit - 10)
+
+
 def _known_rows(agency: Agency, source: str) -> KnownRows:
     """Which of (event number, raw row hash) pairs are stored exactly as read before."""
 
     def known(pairs: list[tuple[str, str]]) -> set[int]:
         events = [event for event, _ in pairs]
         stored: dict[str, str] = {}
-        for start in range(0, len(events), _LOOKUP_SLICE):
+        size = _lookup_size()
+        for start in range(0, len(events), size):
             stored.update(
                 Call.objects.filter(
                     agency=agency,
                     source=source,
-                    event_number__in=events[start : start + _LOOKUP_SLICE],
+                    event_number__in=events[start : start + size],
                 ).values_list("event_number", "raw_hash")
             )
         return {i for i, (event, digest) in enumerate(pairs) if stored.get(event) == digest}
@@ -348,9 +355,10 @@ def _known_rows(agency: Agency, source: str) -> KnownRows:
 
 def _existing(agency: Agency, source: str, events: list[str]) -> dict[str, tuple[int, str, str]]:
     found: dict[str, tuple[int, str, str]] = {}
-    for start in range(0, len(events), _LOOKUP_SLICE):
+    size = _lookup_size()
+    for start in range(0, len(events), size):
         rows = Call.objects.filter(
-            agency=agency, source=source, event_number__in=events[start : start + _LOOKUP_SLICE]
+            agency=agency, source=source, event_number__in=events[start : start + size]
         ).values_list("event_number", "pk", "version_key", "content_hash")
         found.update({event: (pk, key, digest) for event, pk, key, digest in rows})
     return found
