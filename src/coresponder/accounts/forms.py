@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 
-SIX_DIGITS = re.compile(r"[0-9]{6}")
+from coresponder.accounts.services import SIX_DIGITS
 
 
 class SignInForm(forms.Form):

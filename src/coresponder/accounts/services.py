@@ -23,7 +23,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coresponder.access.roles import TOKEN_SCOPES, Role
-from coresponder.accounts.forms import SIX_DIGITS
 from coresponder.accounts.models import Agency, ApiToken, LoginThrottle, Membership, Team, User
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import Outcome
@@ -139,12 +138,6 @@ def lockout_release(*, actor: User | None, username: str) -> bool:
     return released
 
 
-def is_locked(username: str) -> bool:
-    return LoginThrottle.objects.filter(
-        username=_throttle_key(username), locked_at__isnull=False
-    ).exists()
-
-
 # --- MFA ------------------------------------------------------------------------------------
 
 
@@ -158,10 +151,21 @@ def mfa_enrolment_device(user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
 
 
-def mfa_check(*, user: User, device: TOTPDevice, code: str, enrolling: bool = False) -> bool:
-    """Verify a TOTP code; django-otp makes each code single-use and throttles failures."""
+# ASCII digits only: int() would also read other scripts' digits as a valid code.
+SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+
+def _code_verifies(device: TOTPDevice | None, code: str) -> bool:
+    """django-otp makes each code single-use and throttles a device's failures."""
     cleaned = code.strip().replace(" ", "")
-    verified = bool(SIX_DIGITS.fullmatch(cleaned)) and device.verify_token(cleaned)
+    return (
+        device is not None and bool(SIX_DIGITS.fullmatch(cleaned)) and device.verify_token(cleaned)
+    )
+
+
+def mfa_check(*, user: User, device: TOTPDevice, code: str, enrolling: bool = False) -> bool:
+    """Verify a TOTP code, confirming the device when it is being enrolled."""
+    verified = _code_verifies(device, code)
     with transaction.atomic():
         if verified and enrolling:
             device.confirmed = True
@@ -192,10 +196,7 @@ def step_up(*, request: HttpRequest, user: User, password: str, code: str) -> bo
     """Re-authenticate before a sensitive action: password, and a TOTP code when MFA is on."""
     ok = user.check_password(password)
     if ok and settings.MFA_REQUIRED:
-        device = mfa_device(user)
-        cleaned = code.strip().replace(" ", "")
-        ok = device is not None and bool(SIX_DIGITS.fullmatch(cleaned))
-        ok = ok and device is not None and device.verify_token(cleaned)
+        ok = _code_verifies(mfa_device(user), code)
     audit_record(
         actor=user,
         action=AuditAction.STEP_UP_SUCCEEDED if ok else AuditAction.STEP_UP_FAILED,
