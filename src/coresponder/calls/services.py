@@ -36,6 +36,7 @@ from coresponder.calls.engine.reader import (
 )
 from coresponder.calls.engine.records import CallRecord, Reject
 from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch
+from coresponder.calls.signals import calls_written
 
 COUNTS = ("new", "updated", "duplicate", "stale", "rejected")
 CALL_COLUMNS = (
@@ -125,7 +126,9 @@ def calls_import_file(
         # importing the same file again resumes it.
         _fail_batch(actor, batch, notes.notes, ImportBatch.Status.RUNNING)
         raise
-    return _close_batch(actor, batch, notes.notes, started)
+    summary = _close_batch(actor, batch, notes.notes, started)
+    calls_written.send(sender=ImportBatch, agency=agency, batch=batch)
+    return summary
 
 
 def _fail_batch(actor: Any | None, batch: ImportBatch, notes: list[str], status: str) -> None:
@@ -276,6 +279,7 @@ def calls_receive(*, actor: Any, agency: Agency, source: str, records: list[Call
             object_id=batch.public_id,
             data=asdict(counts),
         )
+    calls_written.send(sender=ImportBatch, agency=agency, batch=batch)
     return counts
 
 
