@@ -12,6 +12,7 @@ from coresponder.accounts.api_auth import TokenAuth, VerifiedSessionAuth
 from coresponder.accounts.services import AccountError, TokenRefused
 from coresponder.audit.api import router as audit_router
 from coresponder.calls.api import router as calls_router
+from coresponder.triage.api import router as triage_router
 
 api = NinjaAPI(
     title="coresponder",
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", calls_router)
+api.add_router("/", triage_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "coresponder.accounts",
     "coresponder.audit",
     "coresponder.calls",
+    "coresponder.triage",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # The installation's own agency, created by `coresponder init`; imports without --agency go here.
+# The response policy every call is triaged with: a TOML file; empty means the shipped default.
+TRIAGE_POLICY = env_str("COREPONDER_TRIAGE_POLICY", "")
 DEFAULT_AGENCY_SLUG = env_str("COREPONDER_AGENCY_SLUG", "default")
 DEFAULT_AGENCY_NAME = env_str("COREPONDER_AGENCY_NAME", "Default agency")
 DEFAULT_AGENCY_TIME_ZONE = env_str("COREPONDER_AGENCY_TIME_ZONE", "UTC")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("coresponder.accounts.urls")),
     path("audit/", include("coresponder.audit.urls")),
     path("calls/", include("coresponder.calls.urls")),
+    path("triage/", include("coresponder.triage.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -41,7 +41,11 @@ def only(roles: dict[str, int], *, others: int = 403, anonymous: int = TO_LOGIN)
 TARGET_USER = "{target_user}"
 TARGET_TOKEN = "{target_token}"
 TARGET_CALL = "{target_call}"
+TARGET_REVIEW = "{target_review}"
+NO_SUCH_OVERRIDE = "999999"  # allowed roles get 404, the others 403
 CALL_READERS = {"dispatcher": 200, "officer": 200, "social_worker": 200, "supervisor": 200}
+TRIAGERS = {"dispatcher": 200, "supervisor": 200}
+TRIAGE_MANAGERS = {"supervisor": 200, "admin": 200}
 
 PAGES: dict[str, Expectation] = {
     "core:home": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
@@ -63,6 +67,19 @@ PAGES: dict[str, Expectation] = {
     "accounts:token_revoke": Expectation("post", {"public_id": TARGET_TOKEN}, only({"admin": 302})),
     "calls:list": Expectation("get", statuses=only(CALL_READERS)),
     "calls:detail": Expectation("get", {"public_id": TARGET_CALL}, only(CALL_READERS)),
+    "triage:board": Expectation("get", statuses=only(TRIAGERS)),
+    "triage:answer": Expectation(
+        "post", {"public_id": TARGET_CALL}, only({"dispatcher": 302, "supervisor": 302})
+    ),
+    "triage:review": Expectation("get", statuses=only(TRIAGE_MANAGERS)),
+    "triage:review_confirm": Expectation(
+        "post", {"public_id": TARGET_REVIEW}, only({"supervisor": 302, "admin": 302})
+    ),
+    "triage:crosswalk": Expectation("get", statuses=only(TRIAGE_MANAGERS)),
+    "triage:crosswalk_delete": Expectation(
+        "post", {"pk": NO_SUCH_OVERRIDE}, only({"supervisor": 404, "admin": 404})
+    ),
+    "triage:report": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
@@ -80,6 +97,7 @@ API: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/calls"): only(CALL_READERS, anonymous=401),
     ("get", "/api/v1/calls/{target_call}"): only(CALL_READERS, anonymous=401),
     ("post", "/api/v1/calls"): only({"dispatcher": 200}, anonymous=401),
+    ("post", "/api/v1/triage"): only(TRIAGERS, anonymous=401),
 }
 
 # A valid body for each API write, so that what is tested is the access decision.
@@ -89,4 +107,5 @@ API_BODIES: dict[str, dict[str, object]] = {
         "source": "cad-feed",
         "calls": [{"event_number": "M-1", "received_at": "2025-05-01T10:00:00Z"}],
     },
+    "/api/v1/triage": {"initial_type_text": "WELFARE CHECK", "priority": "3"},
 }

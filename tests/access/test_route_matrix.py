@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coresponder.accounts.services import api_token_create
+from coresponder.triage.models import CallTypeReview
 from tests.access.route_expectations import API, API_BODIES, PAGES, ROLES
 from tests.calls.factories import make_call
 from tests.conftest import Personas, sign_in
@@ -31,6 +32,7 @@ def targets(personas: Personas) -> dict[str, str]:
         "target_user": str(target.public_id),
         "target_token": str(token.public_id),
         "target_call": str(call.public_id),
+        "target_review": str(CallTypeReview.objects.get(agency=personas.agency).public_id),
     }
 
 

@@ -21,6 +21,9 @@ class NavItem:
 NAVIGATION = [
     NavItem("Home", "core:home", Capability.VIEW_HOME),
     NavItem("Calls", "calls:list", Capability.VIEW_CALLS),
+    NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
+    NavItem("Call types", "triage:review", Capability.MANAGE_TRIAGE),
+    NavItem("Triage agreement", "triage:report", Capability.VIEW_AGGREGATES),
     NavItem("Audit log", "audit:log", Capability.VIEW_AUDIT_LOG),
     NavItem("Users", "accounts:users", Capability.MANAGE_USERS),
     NavItem("API tokens", "accounts:tokens", Capability.MANAGE_API_TOKENS),

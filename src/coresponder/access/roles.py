@@ -59,6 +59,8 @@ class Capability(StrEnum):
     VIEW_SAFETY_NOTES = "view_safety_notes"
     APPROVE_SAFETY_NOTES = "approve_safety_notes"
     VIEW_AGGREGATES = "view_aggregates"
+    TRIAGE_CALLS = "triage_calls"
+    MANAGE_TRIAGE = "manage_triage"
 
 
 CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
@@ -77,6 +79,9 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.VIEW_SAFETY_NOTES: "Read approved, current officer safety notes only.",
     Capability.APPROVE_SAFETY_NOTES: "Approve officer safety notes written by someone else.",
     Capability.VIEW_AGGREGATES: "Read aggregate reports with small cells suppressed.",
+    Capability.TRIAGE_CALLS: "See triage recommendations as calls arrive; accept or override "
+    "them with a reason.",
+    Capability.MANAGE_TRIAGE: "Keep the agency's call-type crosswalk; confirm new call types.",
 }
 
 _EVERYONE = {Capability.VIEW_HOME: Scope.ALL, Capability.MANAGE_OWN_ACCOUNT: Scope.ALL}
@@ -89,6 +94,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.WRITE_CALLS: Scope.ALL,
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
+        Capability.TRIAGE_CALLS: Scope.ALL,
     },
     Role.OFFICER: {
         **_EVERYONE,
@@ -116,6 +122,8 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
         Capability.APPROVE_SAFETY_NOTES: Scope.TEAM,
         Capability.VIEW_AGGREGATES: Scope.ALL,
+        Capability.TRIAGE_CALLS: Scope.ALL,
+        Capability.MANAGE_TRIAGE: Scope.ALL,
     },
     Role.ANALYST: {**_EVERYONE, Capability.VIEW_AGGREGATES: Scope.ALL},
     Role.AUDITOR: {**_EVERYONE, Capability.VIEW_AUDIT_LOG: Scope.ALL},
@@ -123,6 +131,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         **_EVERYONE,
         Capability.MANAGE_USERS: Scope.ALL,
         Capability.MANAGE_API_TOKENS: Scope.ALL,
+        Capability.MANAGE_TRIAGE: Scope.ALL,
     },
 }
 
@@ -133,7 +142,7 @@ TOKEN_SCOPES: dict[str, str] = {
     "tokens:write": "Create and revoke API tokens (the user must be an admin).",
     "calls:read": "Read calls for service.",
     "calls:write": "Create and update calls for service (CAD feeds).",
-    "triage:read": "Read triage recommendations.",
+    "triage:read": "Ask for triage recommendations (POST /api/v1/triage stores nothing).",
     "briefing:read": "Read the officer briefing for a call.",
 }
 

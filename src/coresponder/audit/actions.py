@@ -56,6 +56,16 @@ class AuditAction(IntEnum):
     CALLS_LISTED = 1010
     CALL_VIEWED = 1011
 
+    TRIAGE_DECIDED = 1100
+    TRIAGE_ACCEPTED = 1101
+    TRIAGE_OVERRIDDEN = 1102
+    TRIAGE_OVERRIDE_SET = 1110
+    TRIAGE_OVERRIDE_DELETED = 1111
+    TRIAGE_BOARD_VIEWED = 1120
+    TRIAGE_REVIEW_QUEUE_VIEWED = 1121
+    TRIAGE_REPORT_VIEWED = 1122
+    TRIAGE_BACKTEST_RUN = 1130
+
 
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
@@ -101,4 +111,18 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.CALLS_RECEIVED: "Calls arrived through the live feed API (counts).",
     AuditAction.CALLS_LISTED: "Someone listed or searched calls (the filters used).",
     AuditAction.CALL_VIEWED: "Someone opened one call (and whether its narrative was shown).",
+    AuditAction.TRIAGE_DECIDED: "Calls were triaged and their decisions stored (counts by mode, "
+    "new call types).",
+    AuditAction.TRIAGE_ACCEPTED: "A dispatcher accepted a triage recommendation.",
+    AuditAction.TRIAGE_OVERRIDDEN: "A dispatcher overrode a triage recommendation (the reason is "
+    "recorded).",
+    AuditAction.TRIAGE_OVERRIDE_SET: "A call type's category was set in the agency's crosswalk "
+    "(or confirmed from review).",
+    AuditAction.TRIAGE_OVERRIDE_DELETED: "A call type was removed from the agency's crosswalk.",
+    AuditAction.TRIAGE_BOARD_VIEWED: "The dispatcher board was opened, or refreshed with new "
+    "calls on it.",
+    AuditAction.TRIAGE_REVIEW_QUEUE_VIEWED: "Someone read the queue of call types waiting for "
+    "review, or the crosswalk.",
+    AuditAction.TRIAGE_REPORT_VIEWED: "Someone read the agreement and override report.",
+    AuditAction.TRIAGE_BACKTEST_RUN: "A policy backtest was run on stored calls (command line).",
 }

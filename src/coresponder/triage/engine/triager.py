@@ -1,0 +1,123 @@
+"""One call in, one decision out: the classifier and the response policy put together.
+
+Used the same way by the live feed, file imports, ``coresponder triage run`` (no database)
+and the backtest, so that a decision never depends on the road the call came in by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from coresponder.triage.engine.classifier import CallTypeClassifier, Classification
+from coresponder.triage.engine.cues import present_cues
+from coresponder.triage.engine.policy import (
+    Classified,
+    Decision,
+    Policy,
+    TriageInput,
+    load_policy,
+)
+from coresponder.triage.engine.taxonomy import CATEGORIES
+
+_BH_CUES = ("mental_health", "suicide", "intoxication")
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What a CAD system knows about a call, in the canonical shape."""
+
+    initial_type_code: str = ""
+    initial_type_text: str = ""
+    final_type_code: str = ""
+    final_type_text: str = ""
+    disposition_text: str = ""
+    priority: str = ""
+    flags: Mapping[str, bool] = field(default_factory=dict)
+    narrative: str = ""
+    local_time: datetime | None = None
+    area: str = ""
+    capacity_available: bool | None = None
+
+
+@dataclass(frozen=True)
+class Triaged:
+    decision: Decision
+    call_type: str  # the string that was classified
+    call_type_key: str
+    classification: Classification
+    hidden_behavioural_health: tuple[str, ...]  # evidence; empty when nothing was hidden
+
+
+def call_type_string(code: str, text: str) -> str:
+    """The call type as dispatched: code and description when both are there."""
+    code, text = code.strip(), text.strip()
+    if code and text and code.upper() not in text.upper():
+        return f"{code} - {text}"
+    return text or code
+
+
+def classified(result: Classification) -> Classified:
+    """The classifier's answer with what the taxonomy says about its category."""
+    category = CATEGORIES.get(result.category) or CATEGORIES["unknown"]
+    return Classified(
+        category=category.code,
+        confidence=result.confidence,
+        evidence=result.evidence,
+        modifiers=result.modifiers,
+        behavioural_health=category.behavioural_health,
+        vera_category=category.vera or "",
+    )
+
+
+class Triager:
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        overrides: Mapping[str, str] | None = None,
+    ) -> None:
+        self.policy = policy or load_policy()
+        self.classifier = CallTypeClassifier(overrides or {})
+
+    def classify(self, code: str, text: str) -> tuple[str, Classification]:
+        call_type = call_type_string(code, text)
+        return call_type, self.classifier.classify(call_type)
+
+    def triage(self, call: CallFacts) -> Triaged:
+        """Decide on the type the call was dispatched under (the initial one), as a
+        dispatcher would have; the final type only when there was no initial one."""
+        call_type, result = self.classify(call.initial_type_code, call.initial_type_text)
+        if not call_type:
+            call_type, result = self.classify(call.final_type_code, call.final_type_text)
+        decision = self.policy.decide(
+            TriageInput(
+                classified=classified(result),
+                flags=call.flags,
+                priority=call.priority,
+                narrative=call.narrative,
+                local_time=call.local_time,
+                area=call.area,
+                capacity_available=call.capacity_available,
+            )
+        )
+        hidden = () if decision.behavioural_health else self._hidden_bh(call)
+        return Triaged(decision, call_type, result.key, result, hidden)
+
+    def _hidden_bh(self, call: CallFacts) -> tuple[str, ...]:
+        """Evidence that the call was a behavioural-health call its dispatch type hid."""
+        evidence = []
+        final_type = call_type_string(call.final_type_code, call.final_type_text)
+        if final_type:
+            final = classified(self.classifier.classify(final_type))
+            if final.behavioural_health:
+                evidence.append(f"final type {final_type!r} is {final.category}")
+        for source, text in (("disposition", call.disposition_text), ("narrative", call.narrative)):
+            cues = present_cues(text)
+            for name in _BH_CUES:
+                if name in cues:
+                    evidence.append(
+                        f"{source} mentions {name.replace('_', ' ')} ({cues[name].text!r})"
+                    )
+                    break
+        return tuple(evidence)

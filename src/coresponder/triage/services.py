@@ -1,0 +1,413 @@
+"""Writing triage: decisions on calls, dispatchers' answers, and the call-type crosswalk.
+
+Decisions are computed by the engine (``triage/engine``) and stored one per call; a call
+whose content changes (a later version from the CAD) is decided again. New call types go to
+the review queue; a confirmed answer becomes an override, and the calls of that type are
+decided again with it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from coresponder.accounts.models import Agency
+from coresponder.audit.actions import AuditAction
+from coresponder.audit.services import audit_record
+from coresponder.calls.models import Call, ImportBatch
+from coresponder.triage.engine.classifier import normalise_call_type
+from coresponder.triage.engine.policy import POLICE_ON_SCENE, PROGRAM_MODES, Policy, load_policy
+from coresponder.triage.engine.taxonomy import CATEGORIES
+from coresponder.triage.engine.triager import CallFacts, Triaged, Triager
+from coresponder.triage.models import (
+    CallTypeOverride,
+    CallTypeReview,
+    DispatcherAnswer,
+    TriageDecision,
+)
+
+BATCH_SIZE = 2_000
+# A program call still open after this long is taken as finished when counting capacity.
+_OPEN_CALL_HORIZON = timedelta(hours=4)
+FACT_COLUMNS = (
+    "pk", "received_at", "content_hash", "initial_type_code", "initial_type_text",
+    "final_type_code", "final_type_text", "disposition_text", "priority", "flags", "narrative",
+    "beat", "district",
+)  # fmt: skip
+DECISION_FIELDS = (
+    "received_at", "call_type_key", "category", "vera_category", "behavioural_health",
+    "hidden_behavioural_health", "mode", "eligible", "confidence", "rule", "reasons", "flags",
+    "policy_version", "call_content_hash", "decided_at",
+)  # fmt: skip
+
+
+class TriageError(ValueError):
+    """A request the triage services refuse, with a message for the person who made it."""
+
+
+# ---- The policy and the triager ------------------------------------------------------------
+
+
+def current_policy() -> Policy:
+    """The policy in force: COREPONDER_TRIAGE_POLICY or the shipped default. Re-read when the
+    file changes, so an edited policy takes effect without a restart."""
+    path = settings.TRIAGE_POLICY or None
+    stamp = os.stat(path).st_mtime_ns if path and Path(path).exists() else 0
+    return _policy(path, stamp)
+
+
+@lru_cache(maxsize=4)
+def _policy(path: str | None, stamp: int) -> Policy:
+    return load_policy(path)
+
+
+def overrides_of(agency: Agency) -> dict[str, str]:
+    return dict(CallTypeOverride.objects.filter(agency=agency).values_list("key", "category"))
+
+
+def triager_for(agency: Agency) -> Triager:
+    """The agency's triager. Kept while its policy and overrides stay the same, so that the
+    classifier's cache of call types survives from one request to the next."""
+    overrides = overrides_of(agency)
+    return _triager(current_policy(), tuple(sorted(overrides.items())))
+
+
+@lru_cache(maxsize=32)
+def _triager(policy: Policy, overrides: tuple[tuple[str, str], ...]) -> Triager:
+    return Triager(policy, dict(overrides))
+
+
+def facts_of(row: dict[str, Any], zone: ZoneInfo, capacity: bool | None = None) -> CallFacts:
+    """A stored call (as a values() row) in the engine's shape."""
+    return CallFacts(
+        initial_type_code=row["initial_type_code"],
+        initial_type_text=row["initial_type_text"],
+        final_type_code=row["final_type_code"],
+        final_type_text=row["final_type_text"],
+        disposition_text=row["disposition_text"],
+        priority=row["priority"],
+        flags=row["flags"] or {},
+        narrative=row["narrative"],
+        local_time=row["received_at"].astimezone(zone),
+        area=row["district"] or row["beat"],
+        capacity_available=capacity,
+    )
+
+
+def program_capacity_available(agency: Agency, policy: Policy) -> bool | None:
+    """Whether a program team is free now: fewer open program calls than teams on duty.
+    None when the policy does not track capacity."""
+    if not policy.program.units:
+        return None
+    since = timezone.now() - _OPEN_CALL_HORIZON
+    busy = TriageDecision.objects.filter(
+        agency=agency,
+        mode__in=PROGRAM_MODES,
+        received_at__gte=since,
+        call__cleared_at__isnull=True,
+    ).count()
+    return busy < policy.program.units
+
+
+# ---- Deciding on stored calls --------------------------------------------------------------
+
+
+@dataclass
+class TriageRun:
+    decided: int = 0
+    modes: Counter[str] = field(default_factory=Counter)
+    new_types: int = 0
+
+
+def calls_triage_batch(*, agency: Agency, batch: ImportBatch) -> TriageRun:
+    """Decide on the calls a batch wrote. A live batch (from the API) also weighs the
+    program's capacity now; a file of past calls does not know it."""
+    calls = Call.objects.filter(agency=agency, batch=batch)
+    live = batch.profile == "api"
+    return _triage(agency, calls, live=live, actor=None, batch=batch)
+
+
+def calls_triage_pending(*, agency: Agency, actor: Any | None = None) -> TriageRun:
+    """Decide on every call of the agency with no decision, or one about an older version."""
+    calls = Call.objects.filter(agency=agency).filter(
+        Q(triage__isnull=True) | ~Q(triage__call_content_hash=F("content_hash"))
+    )
+    return _triage(agency, calls, live=False, actor=actor, batch=None)
+
+
+def _triage(
+    agency: Agency,
+    calls: QuerySet[Call],
+    *,
+    live: bool,
+    actor: Any | None,
+    batch: ImportBatch | None,
+) -> TriageRun:
+    triager = triager_for(agency)
+    zone = ZoneInfo(agency.time_zone)
+    capacity = program_capacity_available(agency, triager.policy) if live else None
+    run, seen_types = TriageRun(), _TypeTally()
+    last_pk = 0
+    while True:
+        rows = list(calls.filter(pk__gt=last_pk).order_by("pk").values(*FACT_COLUMNS)[:BATCH_SIZE])
+        if not rows:
+            break
+        last_pk = rows[-1]["pk"]
+        results = [(row, triager.triage(facts_of(row, zone, capacity))) for row in rows]
+        with transaction.atomic():
+            _store(agency, triager.policy.label, results)
+        for _, triaged in results:
+            run.modes[triaged.decision.mode] += 1
+            seen_types.add(triaged)
+        run.decided += len(rows)
+    if run.decided:
+        with transaction.atomic():
+            run.new_types = _queue_new_types(agency, seen_types)
+            audit_record(
+                actor=actor,
+                action=AuditAction.TRIAGE_DECIDED,
+                object_type="import_batch" if batch else "agency",
+                object_id=batch.public_id if batch else agency.public_id,
+                data={
+                    "decided": run.decided,
+                    "new_types": run.new_types,
+                    **{f"mode_{mode}": count for mode, count in run.modes.items()},
+                },
+                agency_id=agency.pk,
+            )
+    return run
+
+
+def _store(
+    agency: Agency, policy_label: str, results: list[tuple[dict[str, Any], Triaged]]
+) -> None:
+    now = timezone.now()
+    existing = dict(
+        TriageDecision.objects.filter(call_id__in=[row["pk"] for row, _ in results]).values_list(
+            "call_id", "pk"
+        )
+    )
+    creates, updates = [], []
+    for row, triaged in results:
+        decision = _decision_row(agency, row, triaged, now)
+        if row["pk"] in existing:
+            decision.pk = existing[row["pk"]]
+            updates.append(decision)
+        else:
+            creates.append(decision)
+    TriageDecision.objects.bulk_create(creates, batch_size=500)
+    if updates:
+        TriageDecision.objects.bulk_update(updates, DECISION_FIELDS, batch_size=500)
+
+
+def _decision_row(
+    agency: Agency, row: dict[str, Any], triaged: Triaged, now: Any
+) -> TriageDecision:
+    decision = triaged.decision
+    reasons = [reason.as_dict() for reason in decision.reasons]
+    if triaged.hidden_behavioural_health:
+        reasons.append(
+            {
+                "rule": "hidden-behavioural-health",
+                "text": "A behavioural-health need the dispatch type did not show",
+                "evidence": list(triaged.hidden_behavioural_health),
+            }
+        )
+    return TriageDecision(
+        call_id=row["pk"],
+        agency=agency,
+        received_at=row["received_at"],
+        call_type_key=triaged.call_type_key[:255],
+        category=decision.category,
+        vera_category=decision.vera_category,
+        behavioural_health=decision.behavioural_health,
+        hidden_behavioural_health=bool(triaged.hidden_behavioural_health),
+        mode=decision.mode,
+        eligible=decision.eligible,
+        confidence=decision.confidence,
+        rule=decision.rule,
+        reasons=reasons,
+        flags=sorted(decision.flags),
+        policy_version=decision.policy_version,
+        call_content_hash=row["content_hash"],
+        decided_at=now,
+    )
+
+
+class _TypeTally:
+    """Call types seen in a run that no override answered, with their calls counted."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first: dict[str, Triaged] = {}
+
+    def add(self, triaged: Triaged) -> None:
+        if triaged.classification.method == "override":
+            return
+        key = triaged.call_type_key
+        self.counts[key] += 1
+        self.first.setdefault(key, triaged)
+
+
+def _queue_new_types(agency: Agency, tally: _TypeTally) -> int:
+    """Put call types never seen before in the review queue; count the calls of known ones."""
+    known = dict(
+        CallTypeReview.objects.filter(agency=agency, key__in=list(tally.counts)).values_list(
+            "key", "pk"
+        )
+    )
+    now = timezone.now()
+    new = []
+    for key, count in tally.counts.items():
+        if key in known:
+            CallTypeReview.objects.filter(pk=known[key]).update(
+                calls_seen=F("calls_seen") + count, last_seen=now
+            )
+            continue
+        triaged = tally.first[key]
+        result = triaged.classification
+        new.append(
+            CallTypeReview(
+                agency=agency,
+                key=key[:255],
+                example=(triaged.call_type or "(empty)")[:255],
+                suggested_category=result.category,
+                confidence=result.confidence,
+                evidence=list(result.evidence),
+                calls_seen=count,
+                first_seen=now,
+                last_seen=now,
+            )
+        )
+    CallTypeReview.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
+# ---- Dispatchers' answers ------------------------------------------------------------------
+
+
+def triage_answer(
+    *, actor: Any, decision: TriageDecision, chosen_mode: str, reason: str = ""
+) -> DispatcherAnswer:
+    """Accept the recommendation (the same mode) or override it (another mode, a reason)."""
+    modes = {code for code, _ in TriageDecision._meta.get_field("mode").choices or []}
+    if chosen_mode not in modes:
+        raise TriageError(f"Choose a response mode ({', '.join(sorted(modes))}).")
+    reason = reason.strip()
+    overridden = chosen_mode != decision.mode
+    if overridden and len(reason) < 5:
+        raise TriageError("Say why you are overriding the recommendation (at least 5 letters).")
+    if overridden and decision.mode in POLICE_ON_SCENE and _dangerous(decision):
+        if chosen_mode not in POLICE_ON_SCENE:
+            raise TriageError(
+                "This call has a weapon or violence in progress: police must be on scene."
+            )
+    action = DispatcherAnswer.Action.OVERRIDDEN if overridden else DispatcherAnswer.Action.ACCEPTED
+    with transaction.atomic():
+        answer = DispatcherAnswer.objects.create(
+            decision=decision,
+            action=action,
+            recommended_mode=decision.mode,
+            chosen_mode=chosen_mode,
+            rule=decision.rule,
+            category=decision.category,
+            reason=reason[:2000],
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=(AuditAction.TRIAGE_OVERRIDDEN if overridden else AuditAction.TRIAGE_ACCEPTED),
+            object_type="call",
+            object_id=decision.call.public_id,
+            reason=reason,
+            data={"recommended": decision.mode, "chosen": chosen_mode, "rule": decision.rule},
+        )
+    return answer
+
+
+def _dangerous(decision: TriageDecision) -> bool:
+    flags = set(decision.flags)
+    return "weapon" in flags or {"violence", "in_progress"} <= flags
+
+
+# ---- The crosswalk and the review queue ----------------------------------------------------
+
+
+def call_type_override_set(
+    *, actor: Any, call_type: str, category: str, note: str = ""
+) -> CallTypeOverride:
+    """Make ``call_type`` always mean ``category`` for the actor's agency; calls of that type
+    are decided again, and a pending review of it is closed."""
+    if category not in CATEGORIES or category == "unknown":
+        raise TriageError("Choose a category from the taxonomy.")
+    key = normalise_call_type(call_type)
+    if not key:
+        raise TriageError("Give the call type as the CAD writes it.")
+    agency = actor.agency
+    now = timezone.now()
+    with transaction.atomic():
+        override, created = CallTypeOverride.objects.update_or_create(
+            agency=agency,
+            key=key,
+            defaults={"category": category, "note": note.strip()[:300], "updated_at": now},
+            create_defaults={
+                "example": call_type.strip()[:255],
+                "category": category,
+                "note": note.strip()[:300],
+                "created_by": actor,
+                "updated_at": now,
+            },
+        )
+        CallTypeReview.objects.filter(agency=agency, key=key).update(
+            status=CallTypeReview.Status.CONFIRMED,
+            confirmed_category=category,
+            confirmed_by=actor,
+            confirmed_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.TRIAGE_OVERRIDE_SET,
+            object_type="call_type",
+            object_id=key,
+            data={"category": category, "created": created},
+        )
+    _redecide_type(agency, key, actor)
+    return override
+
+
+def call_type_override_delete(*, actor: Any, override: CallTypeOverride) -> None:
+    agency, key = override.agency, override.key
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.TRIAGE_OVERRIDE_DELETED,
+            object_type="call_type",
+            object_id=key,
+            data={"category": override.category},
+        )
+        override.delete()
+    _redecide_type(agency, key, actor)
+
+
+def call_type_confirm(*, actor: Any, review: CallTypeReview, category: str) -> CallTypeOverride:
+    """Confirm (or correct) the suggestion for a new call type: it becomes an override."""
+    return call_type_override_set(
+        actor=actor, call_type=review.example, category=category, note="Confirmed from review"
+    )
+
+
+def _redecide_type(agency: Agency, key: str, actor: Any) -> None:
+    """Decide again on the agency's calls of one call type (its answer changed)."""
+    calls = Call.objects.filter(agency=agency, triage__call_type_key=key)
+    _triage(agency, calls, live=False, actor=actor, batch=None)
