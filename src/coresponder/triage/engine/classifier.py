@@ -186,6 +186,7 @@ _WITH_OUT = re.compile(r"\bw/o\b|\bw/out\b", re.IGNORECASE)
 _WITH = re.compile(r"\bw/", re.IGNORECASE)
 _TEN_CODE = re.compile(r"\b10-(\d{1,3})\b")
 _CODE_LIKE = re.compile(r"^(?=.*\d)[a-z0-9]+$")
+_OTHER_THAN = re.compile(r"\bother than\b")
 
 
 def _segments(key: str) -> list[list[str]]:
@@ -195,6 +196,7 @@ def _segments(key: str) -> list[list[str]]:
     text = _WITH.sub(" with ", text)
     text = _TEN_CODE.sub(r" 10\1 ", text)  # 10-50 → one token "1050"
     text = text.replace("&", " and ").replace("_", " ").lower()
+    text = _OTHER_THAN.sub(" except ", text)
     return [_WORD.findall(part) for part in _SEGMENT_BREAK.split(text) if part.strip()]
 
 
@@ -210,11 +212,16 @@ class _Reading:
 
 
 def _correct(word: str, lexicon: Lexicon, last: bool) -> str | None:
-    """The lexicon word a misspelt or truncated word most likely is, if any."""
+    """The lexicon word a misspelt or truncated word most likely is, if any.
+
+    One letter missing, extra or changed; a changed letter must not be the first, since
+    "rental" is not a misspelling of "mental".
+    """
     if len(word) >= 5:
         candidates = set(lexicon.near_words.get(word, ()))
         for variant in _deletions(word):
             candidates |= lexicon.near_words.get(variant, set())
+        candidates = {w for w in candidates if w[0] == word[0] or len(w) != len(word)}
         if candidates:
             return min(candidates, key=lambda w: (abs(len(w) - len(word)), w))
     if last and len(word) >= 4:
@@ -222,6 +229,23 @@ def _correct(word: str, lexicon: Lexicon, last: bool) -> str | None:
         prefixed = sorted(w for w in lexicon.vocabulary if w.startswith(word))
         if prefixed:
             return min(prefixed, key=len)
+    return None
+
+
+def _known(part: str, lexicon: Lexicon) -> list[str] | None:
+    if part in lexicon.abbreviations:
+        return lexicon.abbreviations[part].split()
+    if len(part) >= 3 and stem(part) in lexicon.vocabulary:
+        return [part]
+    return None
+
+
+def _split_compound(word: str, lexicon: Lexicon) -> list[str] | None:
+    """Codes glued from two abbreviations ("RESALM", "TRFPRB") read as both words."""
+    for cut in range(len(word) - 2, 1, -1):
+        left, right = _known(word[:cut], lexicon), _known(word[cut:], lexicon)
+        if left and right and max(cut, len(word) - cut) >= 3:
+            return left + right
     return None
 
 
@@ -237,6 +261,9 @@ def _expand_word(word: str, lexicon: Lexicon, last: bool, reading: _Reading) -> 
         return []
     if word.startswith("non") and stem(word[3:]) in lexicon.vocabulary:
         return ["non", word[3:]]
+    if len(word) >= 5 and (parts := _split_compound(word, lexicon)) is not None:
+        reading.expanded = True
+        return parts
     corrected = _correct(stemmed, lexicon, last)
     if corrected is not None:
         reading.corrections += 1
