@@ -54,7 +54,7 @@ def _read(path: Path, profile: Profile, **kwargs: Any) -> tuple[list[CallRecord]
     records: list[CallRecord] = []
     rejects: list[Reject] = []
     for chunk in read_chunks(path, profile, **kwargs):
-        records += chunk.records
+        records += chunk.all_records()
         rejects += chunk.rejects
     return records, rejects
 
@@ -466,7 +466,7 @@ def test_units_of_one_call_stay_in_one_chunk(tmp_path: Path) -> None:
     path = dallas_file(tmp_path)
     chunks = list(read_chunks(path, load_profile("dallas-active-calls"), chunk_rows=2))
     assert [c.rows for c in chunks] == [3, 1]  # the second unit of 21-0000002 is not cut off
-    assert sum(len(c.records) for c in chunks) == 3 and sum(c.folded for c in chunks) == 1
+    assert sum(c.calls for c in chunks) == 3 and sum(c.folded for c in chunks) == 1
 
 
 def test_a_row_without_a_unit_is_still_a_call(tmp_path: Path) -> None:

@@ -26,9 +26,9 @@ def _read(content: bytes) -> tuple[int, int, int]:
         try:
             for chunk in read_chunks(path, TEST_PROFILE, chunk_rows=7):
                 rows += chunk.rows
-                records += len(chunk.records)
+                records += chunk.calls
                 rejects += len(chunk.rejects)
-                assert chunk.rows == len(chunk.records) + len(chunk.rejects) + chunk.folded
+                assert chunk.rows == chunk.calls + len(chunk.rejects) + chunk.folded
         except FileProblem as problem:
             assert str(problem)
         return rows, records, rejects

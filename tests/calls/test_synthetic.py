@@ -218,7 +218,7 @@ def test_the_canonical_profile_reads_every_row(city, tmp_path: Path) -> None:
     generate_calls(path, calls=500, seed=3)
     records, rejects = [], []
     for chunk in read_chunks(path, load_profile("coresponder-canonical"), chunk_rows=200):
-        records += chunk.records
+        records += chunk.all_records()
         rejects += chunk.rejects
     assert rejects == [] and len(records) == 500
     assert sum(len(r.units) for r in records) > 400
@@ -262,7 +262,7 @@ def test_malformed_json_is_refused_with_a_reason(
 ) -> None:
     path = _canonical(tmp_path / "bad.csv", units, persons)
     chunks = list(read_chunks(path, load_profile("coresponder-canonical")))
-    assert [c.records for c in chunks] == [[]]
+    assert [c.all_records() for c in chunks] == [[]]
     (reject,) = chunks[0].rejects
     assert reason in reject.reason, reject.reason
     assert reject.column == ("units" if units else "persons")
@@ -272,7 +272,8 @@ def test_malformed_json_is_refused_with_a_reason(
 def test_empty_json_columns_mean_none(tmp_path: Path) -> None:
     path = _canonical(tmp_path / "ok.csv", units="[]", persons="null")
     (chunk,) = read_chunks(path, load_profile("coresponder-canonical"))
-    assert chunk.rejects == [] and chunk.records[0].units == [] == chunk.records[0].persons
+    (record,) = chunk.all_records()
+    assert chunk.rejects == [] and record.units == [] == record.persons
 
 
 def test_a_synthetic_city_imports_exactly_once(personas, tmp_path: Path) -> None:

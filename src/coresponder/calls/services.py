@@ -8,7 +8,9 @@ the final state never depends on the order files or rows arrive in.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -17,6 +19,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -25,7 +28,7 @@ from coresponder.accounts.models import Agency
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import Outcome
 from coresponder.audit.services import audit_record
-from coresponder.calls.engine import address
+from coresponder.calls.engine import address, columnar
 from coresponder.calls.engine.profile import Profile
 from coresponder.calls.engine.reader import (
     Chunk,
@@ -89,7 +92,7 @@ def calls_import_file(
     dry_run: bool = False,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
-    chunk_rows: int = 5_000,
+    chunk_rows: int = 20_000,
 ) -> ImportSummary:
     """Import one CAD export. Each chunk commits with the batch's progress, so an import
     killed mid-way leaves whole chunks only, and running it again resumes where it stopped."""
@@ -99,6 +102,7 @@ def calls_import_file(
         return _dry_run(agency, path, profile, digest, on_reject, on_progress, chunk_rows, started)
     batch = _open_batch(actor, agency, path, profile, digest)
     notes, chunks_done = ReadNotes(), 0
+    seen = _seen_if_fresh(agency, profile.source)
     try:
         for chunk in read_chunks(
             path,
@@ -107,10 +111,10 @@ def calls_import_file(
             chunk_rows=chunk_rows,
             skip_rows=batch.rows_done,
             notes=notes,
-            known=_known_rows(agency, profile.source),
+            known=None if seen is not None else _known_rows(agency, profile.source),
         ):
             with transaction.atomic():
-                counts = _apply_chunk(agency, profile.source, batch, chunk)
+                counts = _apply_chunk(agency, profile.source, batch, chunk, seen=seen)
                 _advance(batch, chunk, counts)
             _report(chunk, on_reject, on_progress)
             chunks_done += 1
@@ -169,6 +173,7 @@ def _dry_run(
 ) -> ImportSummary:
     """Everything a real import does, inside one transaction that is then rolled back."""
     total, notes = Counts(), ReadNotes()
+    seen = _seen_if_fresh(agency, profile.source)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -177,9 +182,10 @@ def _dry_run(
             )  # fmt: skip
             for chunk in read_chunks(
                 path, profile, agency_time_zone=agency.time_zone, chunk_rows=chunk_rows,
-                notes=notes, known=_known_rows(agency, profile.source),
+                notes=notes,
+                known=None if seen is not None else _known_rows(agency, profile.source),
             ):  # fmt: skip
-                total.add(_apply_chunk(agency, profile.source, batch, chunk))
+                total.add(_apply_chunk(agency, profile.source, batch, chunk, seen=seen))
                 _report(chunk, on_reject, on_progress)
             raise DryRunRollback
     except DryRunRollback:
@@ -283,15 +289,32 @@ def calls_receive(*, actor: Any, agency: Agency, source: str, records: list[Call
     return counts
 
 
-def _apply_chunk(agency: Agency, source: str, batch: ImportBatch, chunk: Chunk) -> Counts:
-    """Write one chunk: new calls inserted, newer versions updated, the rest counted."""
+def _seen_if_fresh(agency: Agency, source: str) -> set[str] | None:
+    """For an import into a source with no calls yet: an empty set, to hold the event numbers
+    it writes. Its only possible duplicates are then its own rows, and asking the database
+    about every row (the costliest part of a first import) is skipped. None otherwise."""
+    if Call.objects.filter(agency=agency, source=source).exists():
+        return None
+    return set()
+
+
+def _apply_chunk(
+    agency: Agency, source: str, batch: ImportBatch, chunk: Chunk, seen: set[str] | None = None
+) -> Counts:
+    """Write one chunk: new calls inserted, newer versions updated, the rest counted. With
+    ``seen`` (a first import), only event numbers in it are looked up."""
     counts = Counts(
         rows_in=chunk.rows,
         rejected=len(chunk.rejects),
         duplicate=chunk.folded + chunk.unchanged,
     )
-    best = _latest_per_event(chunk.records, counts)
-    existing = _existing(agency, source, list(best))
+    records, table = list(chunk.records), chunk.table
+    if table is not None and len(table):
+        table, clashing = _split_clashes(agency, source, table, records, seen)
+        records += clashing
+    best = _latest_per_event(records, counts)
+    looked_up = list(best) if seen is None else [e for e in best if e in seen]
+    existing = _existing(agency, source, looked_up)
     creates, updates = [], []
     for event_number, (record, key, digest) in best.items():
         found = existing.get(event_number)
@@ -307,7 +330,38 @@ def _apply_chunk(agency: Agency, source: str, batch: ImportBatch, chunk: Chunk) 
             counts.stale += 1
     _insert(agency, source, batch, creates)
     _update(updates, {r.event_number: r for r, _, _ in best.values()})
+    if table is not None and len(table):
+        counts.new += len(table)
+        _insert_table(agency, source, batch, table)
+    if seen is not None:
+        seen.update(record.event_number for record, _, _ in creates)
+        if table is not None:
+            seen.update(table.calls.get_column("event_number").to_list())
     return counts
+
+
+def _split_clashes(
+    agency: Agency,
+    source: str,
+    table: columnar.Table,
+    records: list[CallRecord],
+    seen: set[str] | None,
+) -> tuple[columnar.Table, list[CallRecord]]:
+    """(the calls read column-wise that are certainly new, the others as records). A call
+    whose event number is stored, or read twice, is compared version by version, one at a
+    time; the rest (all of a first import) go straight into the table in bulk."""
+    events = table.calls.get_column("event_number")
+    clash = events.is_duplicated() | events.is_in([r.event_number for r in records])
+    names = events.to_list()
+    if seen is None:
+        stored = _existing(agency, source, names)
+        clash = clash | pl.Series([name in stored for name in names], dtype=pl.Boolean)
+    else:
+        clash = clash | pl.Series([name in seen for name in names], dtype=pl.Boolean)
+    if not clash.any():
+        return table, []
+    rows = table.calls.get_column("row").filter(clash)
+    return table.drop(rows), columnar.to_records(table.take(rows))
 
 
 def _latest_per_event(
@@ -372,6 +426,7 @@ def _new_call(
     agency: Agency, source: str, batch: ImportBatch, record: CallRecord, key: str, digest: str
 ) -> Call:
     parts, is_block, is_intersection = address.describe(record.address_raw)
+    is_block = record.is_block or is_block
     return Call(
         agency=agency,
         source=source,
@@ -398,6 +453,7 @@ def _insert(
     rows = []
     for record, key, digest in creates:
         parts, is_block, is_intersection = address.describe(record.address_raw)
+        is_block = record.is_block or is_block
         values = {name: getattr(record, name) for name in CALL_COLUMNS}
         for name in TIME_COLUMNS:
             values[name] = adapt.time(values[name])
@@ -488,3 +544,116 @@ def _plain_insert_sql(model: Any, columns: tuple[str, ...]) -> str:
     names = ", ".join(quote(name) for name in columns)
     marks = ", ".join(["%s"] * len(columns))
     return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+
+
+# --------------------------------------------------------------------------------------------
+# Calls read column-wise: written in bulk, with ids given out here so that their units and
+# persons need no second look-up.
+
+
+def _insert_table(agency: Agency, source: str, batch: ImportBatch, table: columnar.Table) -> None:
+    ids = _new_ids(len(table))
+    calls = table.calls.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+    calls = calls.join(_addresses(calls), on="address_raw", how="left")
+    now = timezone.now()
+    calls = calls.with_columns(
+        _public_ids(len(table)),
+        pl.lit(agency.pk, dtype=pl.Int64).alias("agency_id"),
+        pl.lit(source).alias("source"),
+        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
+        pl.lit(now).dt.convert_time_zone("UTC").alias("created_at"),
+        pl.lit(now).dt.convert_time_zone("UTC").alias("updated_at"),
+        (pl.col("is_block_hint").fill_null(False) | pl.col("is_block")).alias("is_block"),
+    ).select("id", *INSERT_COLUMNS)
+    by_row = table.calls.select("row").with_columns(pl.Series("call_id", ids, dtype=pl.Int64))
+    units = table.units.join(by_row, on="row").select("call_id", *UNIT_COLUMNS)
+    persons = table.persons.join(by_row, on="row").select("call_id", *PERSON_COLUMNS)
+    writer = _copy_frame if connection.vendor == "postgresql" else _executemany_frame
+    writer(Call, calls)
+    if units.height:
+        writer(CallUnit, units)
+    if persons.height:
+        writer(CallPerson, persons)
+
+
+def _new_ids(count: int) -> list[int]:
+    """Primary keys for ``count`` new calls. PostgreSQL: from the table's own sequence.
+    SQLite: after the highest ever given (AUTOINCREMENT), safe as the import holds the write
+    lock for the whole transaction."""
+    table = connection.ops.quote_name(Call._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Call._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
+        highest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [Call._meta.db_table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+    return list(range(start, start + count))
+
+
+def _addresses(calls: pl.DataFrame) -> pl.DataFrame:
+    """Parsed parts and block and intersection flags of each distinct address (cached)."""
+    distinct = calls.get_column("address_raw").unique().to_list()
+    described = [address.describe(text) for text in distinct]
+    return pl.DataFrame(
+        {
+            "address_raw": distinct,
+            "address_parts": [json.dumps(dict(parts)) for parts, _, _ in described],
+            "is_block": [block for _, block, _ in described],
+            "is_intersection": [crossing for _, _, crossing in described],
+        },
+        schema={"address_raw": pl.String, "address_parts": pl.String,
+                "is_block": pl.Boolean, "is_intersection": pl.Boolean},
+    )  # fmt: skip
+
+
+def _public_ids(count: int) -> pl.Expr:
+    """Random (version 4) UUIDs as 32 hex digits, made a block at a time."""
+    digits = os.urandom(16 * count).hex()
+    series = pl.Series([digits[i : i + 32] for i in range(0, 32 * count, 32)], dtype=pl.String)
+    variant = {f"{n:x}": "89ab"[n & 3] for n in range(16)}
+    return pl.concat_str(
+        pl.lit(series.str.slice(0, 12)),
+        pl.lit("4"),
+        pl.lit(series.str.slice(13, 3)),
+        pl.lit(series.str.slice(16, 1)).replace_strict(variant, return_dtype=pl.String),
+        pl.lit(series.str.slice(17, 15)),
+    ).alias("public_id")
+
+
+def _executemany_frame(model: Any, frame: pl.DataFrame) -> None:
+    """SQLite: times as Django stores them (text, microseconds only when there are some)."""
+    times = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime)]
+    frame = frame.with_columns(
+        [
+            pl.when(pl.col(n).dt.microsecond() == 0)
+            .then(pl.col(n).dt.strftime("%Y-%m-%d %H:%M:%S"))
+            .otherwise(pl.col(n).dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+            .alias(n)
+            for n in times
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(_plain_insert_sql(model, tuple(frame.columns)), frame.rows())
+
+
+def _copy_frame(model: Any, frame: pl.DataFrame) -> None:
+    """PostgreSQL: COPY of the frame written as CSV (an empty quoted text is '', an unquoted
+    empty field NULL)."""
+    buffer = io.BytesIO()
+    frame.write_csv(
+        buffer, include_header=False, null_value="", quote_style="non_numeric",
+        datetime_format="%Y-%m-%d %H:%M:%S%.6f+00",
+    )  # fmt: skip
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in frame.columns)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN (FORMAT csv)"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(sql) as copy:
+            copy.write(buffer.getvalue())

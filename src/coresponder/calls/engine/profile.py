@@ -42,12 +42,13 @@ REQUIRED = ("event_number", "received_at")
 MAPPABLE = ("call_source",)  # fields a [maps.<field>] table may translate
 TOP_LEVEL = {
     "name", "title", "publisher", "verified", "source", "notes",
-    "read", "time", "fields", "units", "persons", "maps", "lookups",
+    "read", "time", "fields", "units", "persons", "maps", "lookups", "address",
 }  # fmt: skip
 READ_KEYS = {"header", "columns", "delimiter", "null_values"}
 TIME_KEYS = {"zone", "formats"}
 FIELD_KEYS = {"column", "columns", "extract", "replace", "formats", "value"}
 LOOKUP_KEYS = {"from", "file", "key", "value"}
+ADDRESS_KEYS = {"block_column"}
 
 
 class ProfileError(ValueError):
@@ -106,6 +107,9 @@ class Profile:
     null_values: tuple[str, ...] = ()  # cell values that mean "no value" (casefolded)
     units_json: str = ""  # a column holding all the call's units as a JSON array
     persons_json: str = ""  # a column holding all the call's persons as a JSON array
+    # A column that, when it has a value, says the address is a hundred block (Dallas's
+    # ``block``): the source's word beats guessing from the address text.
+    block_column: str = ""
 
     @property
     def one_row_per_unit(self) -> bool:
@@ -113,7 +117,7 @@ class Profile:
 
     def columns_used(self) -> set[str]:
         specs = [*self.fields.values(), *self.unit_fields.values()]
-        nested = {c for c in (self.units_json, self.persons_json) if c}
+        nested = {c for c in (self.units_json, self.persons_json, self.block_column) if c}
         return {column for spec in specs for column in spec.columns} | nested
 
 
@@ -198,6 +202,9 @@ def parse_profile(data: dict[str, Any], path: str = "") -> Profile:
     if delimiter != "auto" and len(delimiter) != 1:
         raise ProfileError(f'{label}: [read] delimiter must be one character or "auto"')
     lookups = _lookups(label, data, fields)
+    address = _table(label, data, "address")
+    _known_keys(label, "[address] ", address, ADDRESS_KEYS)
+    block_column = _string(label, "[address] block_column", address.get("block_column", ""))
     verified = data.get("verified", False)
     if not isinstance(verified, bool):
         raise ProfileError(f"{label}: verified must be true or false, not {verified!r}")
@@ -218,6 +225,7 @@ def parse_profile(data: dict[str, Any], path: str = "") -> Profile:
         path=path,
         units_json=units_json,
         persons_json=persons_json,
+        block_column=block_column,
         publisher=_string(label, "publisher", data.get("publisher", "")),
         null_values=tuple(
             v.casefold()

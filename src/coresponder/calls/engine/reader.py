@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
+
+from coresponder.calls.engine import columnar
 from coresponder.calls.engine.profile import (
     NUMBER_FIELDS,
     REQUIRED,
@@ -60,6 +64,20 @@ class Chunk:
     rows: int  # data rows consumed, whatever became of them
     folded: int = 0  # rows that were further units of a call already in this chunk
     unchanged: int = 0  # rows identical to the row the stored version was read from
+    table: columnar.Table | None = None  # calls read column-wise (columnar.py), all valid
+
+    @property
+    def calls(self) -> int:
+        """Calls the chunk holds, row by row and column-wise."""
+        return len(self.records) + (len(self.table) if self.table is not None else 0)
+
+    def all_records(self) -> list[CallRecord]:
+        """Every call of the chunk as a record, in line order (those read column-wise turned
+        into records: for tests and small files, not the import's bulk path)."""
+        records = list(self.records)
+        if self.table is not None and len(self.table):
+            records += columnar.to_records(self.table)
+        return sorted(records, key=lambda record: record.line)
 
 
 # Given (event number, raw row hash) pairs, the positions of those already stored as they are.
@@ -157,6 +175,8 @@ class RowConverter:
             for flag in FLAGS
             if flag in self.profile.fields
         }
+        if self.profile.block_column and (row.get(self.profile.block_column) or "").strip():
+            record.is_block = True
         self._check_order(record)
         if self.profile.units_json or self.profile.persons_json:
             self._nested(row, record)
@@ -459,6 +479,10 @@ def read_chunks(
     if notes is not None:
         notes.notes.extend(lookup_notes)
     converter = RowConverter(profile, agency_time_zone, lookups)
+    if columnar.eligible(profile, found.encoding):
+        handle.close()
+        yield from _columnar_chunks(path, profile, converter, chunk_rows, skip_rows, known)
+        return
     with handle:
         reader = csv.reader(handle, delimiter=_delimiter(profile, handle))
         columns = _header(reader, profile)
@@ -717,3 +741,119 @@ def count_rows(path: Path, profile: Profile) -> int:
         reader = csv.reader(handle, delimiter=_delimiter(profile, handle))
         total = sum(1 for _ in reader)
     return max(total - (1 if profile.header else 0), 0)
+
+
+def _columnar_chunks(
+    path: Path,
+    profile: Profile,
+    converter: RowConverter,
+    chunk_rows: int,
+    skip_rows: int,
+    known: KnownRows | None,
+) -> Iterator[Chunk]:
+    """Chunks read column-wise (columnar.py): a block at a time, the rows Polars cannot be
+    trusted with read by the csv module, the rows any check doubts converted one by one."""
+    with path.open("rb") as raw:
+        head = columnar.header_line(raw).removeprefix(codecs.BOM_UTF8)
+        text = head.decode("utf-8", errors="replace")
+        columns = _header(csv.reader(io.StringIO(text, newline=""), delimiter=profile.delimiter),
+                          profile)  # fmt: skip
+        fast = len(set(columns)) == len(columns)
+        line, index = 1 + _line_ends(head), 0
+        width = len(columns)
+        names = [f"c{i}" for i in range(width)]
+        vector = columnar.Converter(profile, str(converter.zone), converter)
+        for block in columnar.read_blocks(raw):
+            frame = columnar.parse_block(block, names, profile.delimiter) if fast else None
+            if frame is None:
+                rows = list(columnar.slow_rows(block.decode("utf-8", "replace"),
+                                               profile.delimiter, line))  # fmt: skip
+                line += _line_ends(block)
+                start, index = max(0, skip_rows - index), index + len(rows)
+                for at in range(start, len(rows), chunk_rows):
+                    some = rows[at : at + chunk_rows]
+                    yield _row_chunk(some, columns, converter, profile, known)
+                continue
+            ends = columnar.newline_counts(frame) if block.count(b"\n") != frame.height else None
+            lines = _row_lines(frame.height, line, ends)
+            line += frame.height + (int(ends.sum()) if ends is not None else 0)
+            start, index = max(0, skip_rows - index), index + frame.height
+            frame = frame.with_columns(lines.alias("line"))
+            for at in range(start, frame.height, chunk_rows):
+                part = frame.slice(at, chunk_rows).with_row_index("row")
+                yield _vector_chunk(part, columns, vector, converter, profile, known)
+
+
+def _line_ends(data: bytes) -> int:
+    return len(re.findall(rb"\r\n|\r|\n", data))
+
+
+def _row_lines(height: int, first: int, ends: pl.Series | None) -> pl.Series:
+    lines = pl.int_range(first, first + height, eager=True, dtype=pl.Int64)
+    if ends is None:
+        return lines
+    before = ends.cast(pl.Int64).cum_sum() - ends.cast(pl.Int64)
+    return lines + before
+
+
+def _row_chunk(
+    part: list[tuple[int, list[str]]],
+    columns: list[str],
+    converter: RowConverter,
+    profile: Profile,
+    known: KnownRows | None,
+) -> Chunk:
+    spec = profile.fields["event_number"]
+    at = columns.index(spec.columns[0]) if spec.columns[0] in columns else None
+    pending = [
+        (line, cells, cells[at].strip() if at is not None and at < len(cells) else "",
+         raw_row_hash(profile, cells))
+        for line, cells in part
+    ]  # fmt: skip
+    return _convert_pending(pending, columns, converter, profile, known or _none_known)
+
+
+def _none_known(pairs: list[tuple[str, str]]) -> set[int]:
+    return set()
+
+
+def _vector_chunk(
+    part: pl.DataFrame,
+    columns: list[str],
+    vector: columnar.Converter,
+    converter: RowConverter,
+    profile: Profile,
+    known: KnownRows | None,
+) -> Chunk:
+    chunk = Chunk([], [], part.height)
+    part = part.with_columns(
+        pl.Series("raw_hash", columnar.raw_hashes(part, len(columns), profile.name))
+    )
+    at = columns.index(profile.fields["event_number"].columns[0])
+    if known is not None:
+        events = part.get_column(f"c{at}").str.strip_chars(columnar.PY_SPACE)
+        candidates = part.with_columns(events.alias("event")).filter(pl.col("event") != "")
+        pairs = list(zip(candidates.get_column("event").to_list(),
+                         candidates.get_column("raw_hash").to_list(), strict=True))  # fmt: skip
+        same = known(pairs)
+        if same:
+            rows = candidates.get_column("row").gather(sorted(same))
+            part = part.filter(~pl.col("row").is_in(rows.implode()))
+            chunk.unchanged = len(same)
+    table, slow = vector.convert(part, columns)
+    chunk.table = table
+    if len(slow):
+        width = len(columns)
+        doubted = part.filter(pl.col("row").is_in(slow.implode())).sort("row")
+        by_event: dict[str, CallRecord] = {}
+        for values in doubted.iter_rows(named=True):
+            cells = [values[f"c{i}"] for i in range(width)]
+            line = values["line"]
+            if (problem := _shape_problem(cells, width, profile, line)) is not None:
+                chunk.rejects.append(problem)
+                continue
+            before = len(chunk.records)
+            _convert_row(dict(zip(columns, cells, strict=True)), line, converter, chunk, by_event)
+            if len(chunk.records) > before:
+                chunk.records[-1].raw_hash = values["raw_hash"]
+    return _finished(chunk)

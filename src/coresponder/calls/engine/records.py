@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -96,16 +96,30 @@ class CallRecord:
     persons: list[PersonRecord] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
     raw_hash: str = ""  # fingerprint of the source row itself (see reader.raw_row_hash)
+    # True when the source itself says the address is a hundred block; None: judged from the
+    # address text. Derived from the row like the address parts, so not part of the content.
+    is_block: bool | None = None
     line: int = 0
 
     def content_hash(self) -> str:
         """A fingerprint of what the call says (not where or when it was read)."""
-        parts: list[object] = [getattr(self, name) for name in _HASHED_FIELDS]
-        parts.append(sorted(self.flags.items()))
-        parts.append([tuple(vars(unit).values()) for unit in self.units])
-        parts.append([tuple(vars(person).values()) for person in self.persons])
-        # repr is exact and fast for str, float, None, bool and aware datetimes.
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
+        return hashlib.sha256(self.content_text().encode("utf-8", "surrogatepass")).hexdigest()
+
+    def content_text(self) -> str:
+        """What the call says as one text, the input of ``content_hash``. The column-wise
+        reader (``columnar.py``) writes the very same text with Polars: both must agree to
+        the character, which the tests check."""
+        parts = [render(getattr(self, name)) for name in HASHED_FIELDS]
+        parts.append(",".join(f"{k}={int(v)}" for k, v in sorted(self.flags.items())))
+        parts.append(
+            UNIT_SEP.join(
+                ITEM_SEP.join(render(getattr(u, n)) for n in UNIT_KEYS) for u in self.units
+            )
+        )
+        parts.append(
+            UNIT_SEP.join(ITEM_SEP.join(getattr(p, n) for n in PERSON_KEYS) for p in self.persons)
+        )
+        return FIELD_SEP.join(parts)
 
     def version_time(self) -> datetime:
         """When this version of the call was written: an explicit update time if the source
@@ -121,13 +135,32 @@ class CallRecord:
         call: a later time wins; equal times are broken by the content hash, so the winner
         never depends on the order files are read in."""
         digest = self.content_hash()
-        return f"{self.version_time().strftime('%Y%m%dT%H%M%S.%f')}|{digest}", digest
+        return f"{self.version_time().astimezone(UTC).strftime(VERSION_FORMAT)}|{digest}", digest
 
 
-_HASHED_FIELDS = tuple(
+FIELD_SEP, UNIT_SEP, ITEM_SEP = "\x1f", "\x1d", "\x1c"
+HASH_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"  # UTC; Polars writes it "%Y-%m-%dT%H:%M:%S%.6f"
+VERSION_FORMAT = "%Y%m%dT%H%M%S.%f"
+UNIT_KEYS = ("unit_id", "unit_type", "status", *TIME_FIELDS[1:])
+PERSON_KEYS = ("role", "name", "date_of_birth", "phone")
+
+
+def render(value: object) -> str:
+    """A field as the content text holds it: times in UTC with microseconds, numbers as
+    Python writes them, nothing as an empty text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime(HASH_TIME_FORMAT)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+HASHED_FIELDS = tuple(
     f.name
     for f in fields(CallRecord)
-    if f.name not in {"raw", "raw_hash", "line", "flags", "units", "persons"}
+    if f.name not in {"raw", "raw_hash", "line", "flags", "units", "persons", "is_block"}
 )
 
 
