@@ -15,7 +15,6 @@ leave-one-city-out run gives the same numbers (``leave_one_city_out`` says so an
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -233,7 +232,7 @@ def evaluate(
     assert columns.label is not None
     scores: dict[str, CityScore] = {}
     overall = CityScore(ALL_CITIES)
-    confusion: Counter[tuple[str, str]] = Counter()
+    confusion: dict[tuple[str, str], float] = {}
     misses: list[Miss] = []
     unlabelled = 0
     unrecognised: set[str] = set()
@@ -257,7 +256,8 @@ def evaluate(
         for score in (scores.setdefault(city, CityScore(city)), overall):
             score.add(weight, correct, labelled_bh, found_bh, unknown)
         if not correct:
-            confusion[(expected, predicted or "(unknown)")] += weight
+            pair = (expected, predicted or "(unknown)")
+            confusion[pair] = confusion.get(pair, 0.0) + weight
             misses.append(Miss(city, call_type, expected, found.category, predicted or "", weight))
     misses.sort(key=lambda miss: -miss.weight)
     return EvaluationReport(
@@ -265,7 +265,9 @@ def evaluate(
         columns=columns,
         cities=[scores[name] for name in sorted(scores)],
         overall=overall,
-        confusions=[(e, p, w) for (e, p), w in confusion.most_common(top)],
+        confusions=[(e, p, w) for (e, p), w in sorted(confusion.items(), key=lambda i: -i[1])][
+            :top
+        ],
         misses=misses[:top],
         unlabelled_rows=unlabelled,
         unrecognised_labels=sorted(unrecognised),
