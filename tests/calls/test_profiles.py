@@ -629,3 +629,10 @@ def test_a_suggested_profile_marks_what_it_could_not_find(tmp_path: Path) -> Non
     assert 'event_number = "FILL IN"  # REQUIRED' in text
     assert "# dispatched_at" in text
     parse_profile(tomllib.loads(text))  # still a valid profile to edit
+
+
+def test_dallas_addresses_with_a_block_number_are_blocks(tmp_path: Path) -> None:
+    records, _ = _read(dallas_file(tmp_path), load_profile("dallas-active-calls"))
+    blocks = {r.event_number: r.is_block for r in records}
+    # "3000 E Illinois Ave" says nothing of a block; the block column does.
+    assert blocks == {"21-0000001": True, "21-0000002": None, "21-0000003": True}
