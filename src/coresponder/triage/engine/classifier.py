@@ -315,7 +315,9 @@ def _best_category(
     ordered = sorted(scores, key=lambda code: (-scores[code], rank.get(code, 999)))
     winner = ordered[0]
     runner_up = scores[ordered[1]] if len(ordered) > 1 else 0.0
-    reasons = sorted(by_category[winner], key=lambda p: -p.weight)
+    # Ties in weight go by the phrase itself: the evidence must read the same in every process
+    # (the words came from a set, whose order changes from run to run).
+    reasons = sorted(by_category[winner], key=lambda p: (-p.weight, p.text))
     return winner, scores[winner], runner_up, reasons
 
 

@@ -71,8 +71,10 @@ _POST_NEGATION = re.compile(
     r"^\W{0,3}(?:none|negative|neg|not seen|not observed|not found|not present|unknown|"
     r"not involved|denied|ruled out)\b"
 )
-# Clause boundaries: negation never reaches across them.
-_CLAUSE_BREAK = re.compile(r"[.,;!?\n]|\bbut\b|\bhowever\b|\bthough\b|\balthough\b")
+# Clause boundaries: negation never reaches across them, so a narrative's cues are the cues of
+# its clauses in order (bulk runs rely on it: they read each distinct clause once).
+CLAUSE_PUNCTUATION = r"[.,;!?\n]"
+_CLAUSE_BREAK = re.compile(CLAUSE_PUNCTUATION + r"|\bbut\b|\bhowever\b|\bthough\b|\balthough\b")
 _WINDOW_WORDS = 5
 
 
@@ -114,16 +116,23 @@ def _find_cues(text: str) -> tuple[Cue, ...]:
 
 def present_cues(narrative: str) -> dict[str, Cue]:
     """The cues present (at least one mention not negated), each with its first mention."""
+    return present_among(find_cues(narrative))
+
+
+def negated_cues(narrative: str) -> dict[str, Cue]:
+    """Cues mentioned only in the negative ("no weapons seen"): worth showing as evidence."""
+    return negated_among(find_cues(narrative))
+
+
+def present_among(cues: tuple[Cue, ...]) -> dict[str, Cue]:
     present: dict[str, Cue] = {}
-    for cue in find_cues(narrative):
+    for cue in cues:
         if not cue.negated and cue.name not in present:
             present[cue.name] = cue
     return present
 
 
-def negated_cues(narrative: str) -> dict[str, Cue]:
-    """Cues mentioned only in the negative ("no weapons seen"): worth showing as evidence."""
-    cues = find_cues(narrative)
+def negated_among(cues: tuple[Cue, ...]) -> dict[str, Cue]:
     positive = {cue.name for cue in cues if not cue.negated}
     return {cue.name: cue for cue in cues if cue.negated and cue.name not in positive}
 

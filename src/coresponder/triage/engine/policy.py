@@ -17,7 +17,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from coresponder.triage.engine.cues import CUE_NAMES, negated_cues, present_cues
+from coresponder.triage.engine.cues import CUE_NAMES, Cue, find_cues, negated_among, present_among
 
 MODES = ("police", "co_response", "alternative", "ems", "referral", "no_dispatch")
 MODE_LABELS = {
@@ -70,6 +70,10 @@ class TriageInput:
     local_time: datetime | None = None  # in the agency's own time zone
     area: str = ""  # beat or district, matched against the program's service area
     capacity_available: bool | None = None  # None: not known, taken as available
+    # Worked out already (bulk runs do it for whole columns); None: from local_time and area.
+    program_open: bool | None = None
+    in_service_area: bool | None = None
+    cues: tuple[Cue, ...] | None = None  # the narrative's cues, when found already
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,13 @@ class Policy:
     def label(self) -> str:
         return f"{self.name} {self.version}"
 
+    def priorities_named(self) -> frozenset[str]:
+        """Every priority a rule tests: any other priority decides like an empty one."""
+        named: set[str] = set()
+        for rule in self.rules:
+            named |= rule.when.priorities or set()
+        return frozenset(named)
+
     def decide(self, call: TriageInput) -> Decision:
         facts = _Facts.of(call, self.program)
         for rule in self.rules:
@@ -251,7 +262,8 @@ class _Facts:
         implied = _CATEGORY_FLAGS.get(call.classified.category)
         if implied:
             flags.setdefault(implied, f"the category {call.classified.category}")
-        present = present_cues(call.narrative)
+        found = call.cues if call.cues is not None else find_cues(call.narrative)
+        present = present_among(found)
         cues = {name: cue.text for name, cue in present.items()}
         for name in _CUE_FLAGS & set(cues):
             flags.setdefault(name, f'the narrative ("{cues[name]}")')
@@ -259,10 +271,14 @@ class _Facts:
             classified=call.classified,
             flags=flags,
             cues=cues,
-            negated=negated_cues(call.narrative) if call.narrative else {},
+            negated=negated_among(found),
             priority=call.priority.strip().upper(),
-            open_now=program.is_open(call.local_time),
-            in_area=program.serves(call.area),
+            open_now=(
+                program.is_open(call.local_time) if call.program_open is None else call.program_open
+            ),
+            in_area=(
+                program.serves(call.area) if call.in_service_area is None else call.in_service_area
+            ),
             capacity=call.capacity_available is not False,
             bh_cues=tuple(n for n in ("mental_health", "suicide", "intoxication") if n in cues),
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from coresponder.triage.engine.classifier import CallTypeClassifier, Classification
-from coresponder.triage.engine.cues import present_cues
+from coresponder.triage.engine.cues import Cue, find_cues, present_among, present_cues
 from coresponder.triage.engine.policy import (
     Classified,
     Decision,
@@ -39,6 +39,9 @@ class CallFacts:
     local_time: datetime | None = None
     area: str = ""
     capacity_available: bool | None = None
+    program_open: bool | None = None  # known already (bulk runs); None: from local_time
+    in_service_area: bool | None = None  # known already; None: from area
+    narrative_cues: tuple[Cue, ...] | None = None  # found already (bulk runs); None: found here
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,9 @@ class Triaged:
 
 
 def call_type_string(code: str, text: str) -> str:
-    """The call type as dispatched: code and description when both are there."""
-    code, text = code.strip(), text.strip()
-    if code and text and code.upper() not in text.upper():
-        return f"{code} - {text}"
-    return text or code
+    """The call type as dispatched: its description, or its code when it has none. Agencies'
+    own codes (``WELCK``, ``415N``) say less than their descriptions and can mislead."""
+    return text.strip() or code.strip()
 
 
 def classified(result: Classification) -> Classified:
@@ -84,7 +85,7 @@ class Triager:
         call_type = call_type_string(code, text)
         return call_type, self.classifier.classify(call_type)
 
-    def triage(self, call: CallFacts) -> Triaged:
+    def triage(self, call: CallFacts, *, with_hidden: bool = True) -> Triaged:
         """Decide on the type the call was dispatched under (the initial one), as a
         dispatcher would have; the final type only when there was no initial one."""
         call_type, result = self.classify(call.initial_type_code, call.initial_type_text)
@@ -99,21 +100,35 @@ class Triager:
                 local_time=call.local_time,
                 area=call.area,
                 capacity_available=call.capacity_available,
+                program_open=call.program_open,
+                in_service_area=call.in_service_area,
+                cues=self._cues(call),
             )
         )
-        hidden = () if decision.behavioural_health else self._hidden_bh(call)
+        hidden = (
+            self.hidden_evidence(call) if with_hidden and not decision.behavioural_health else ()
+        )
         return Triaged(decision, call_type, result.key, result, hidden)
 
-    def _hidden_bh(self, call: CallFacts) -> tuple[str, ...]:
-        """Evidence that the call was a behavioural-health call its dispatch type hid."""
+    @staticmethod
+    def _cues(call: CallFacts) -> tuple[Cue, ...]:
+        if call.narrative_cues is not None:
+            return call.narrative_cues
+        return find_cues(call.narrative)
+
+    def hidden_evidence(self, call: CallFacts) -> tuple[str, ...]:
+        """Evidence of a behavioural-health need in what was learnt after dispatch (the final
+        type, the disposition, the narrative). It counts as hidden when the decision, made on
+        the dispatch type, was not a behavioural-health one."""
         evidence = []
         final_type = call_type_string(call.final_type_code, call.final_type_text)
         if final_type:
             final = classified(self.classifier.classify(final_type))
             if final.behavioural_health:
                 evidence.append(f"final type {final_type!r} is {final.category}")
-        for source, text in (("disposition", call.disposition_text), ("narrative", call.narrative)):
-            cues = present_cues(text)
+        disposition = present_cues(call.disposition_text)
+        narrative = present_among(self._cues(call))
+        for source, cues in (("disposition", disposition), ("narrative", narrative)):
             for name in _BH_CUES:
                 if name in cues:
                     evidence.append(
