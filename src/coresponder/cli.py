@@ -362,6 +362,15 @@ def calls_suggest_profile(file: str) -> None:
         raise click.ClickException(str(problem)) from None
 
 
+def _add_domain_commands() -> None:
+    from coresponder.triage.commands import triage
+
+    main.add_command(triage)
+
+
+_add_domain_commands()
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def manage(ctx: click.Context) -> None:

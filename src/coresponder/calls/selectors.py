@@ -32,6 +32,8 @@ class CallFilters:
     disposition: str = ""
     district: str = ""
     address: str = ""
+    category: str = ""  # the triage category (triage decides on every call written)
+    mode: str = ""  # the recommended response mode
     sort: str = "newest"
 
     def as_data(self) -> dict[str, Any]:
@@ -48,6 +50,8 @@ LIST_COLUMNS = (
     "initial_type_text", "final_type_text", "final_type_code", "priority", "disposition_text",
     "address_raw", "district", "beat",
 )  # fmt: skip
+# The recommendation shown beside each call (the triage app's decision, one per call).
+TRIAGE_COLUMNS = ("triage__mode", "triage__category", "triage__hidden_behavioural_health")
 
 
 def call_list(*, user: Any, filters: CallFilters) -> QuerySet[Call]:
@@ -66,6 +70,11 @@ def call_list(*, user: Any, filters: CallFilters) -> QuerySet[Call]:
         calls = calls.filter(district=filters.district)
     if filters.address:
         calls = calls.filter(address_raw__icontains=filters.address)
+    if filters.category:
+        calls = calls.filter(triage__category=filters.category)
+    if filters.mode:
+        calls = calls.filter(triage__mode=filters.mode)
+    calls = calls.select_related("triage").only(*LIST_COLUMNS, *TRIAGE_COLUMNS)
     return calls.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 

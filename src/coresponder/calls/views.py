@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
@@ -28,9 +29,22 @@ class CallFilterForm(forms.Form):
     disposition = forms.CharField(required=False, max_length=255)
     district = forms.CharField(required=False, max_length=64)
     address = forms.CharField(required=False, max_length=120, label="Address contains")
+    category = forms.ChoiceField(required=False, choices=[], label="Category")
+    mode = forms.ChoiceField(required=False, choices=[], label="Recommended response")
     sort = forms.ChoiceField(
         required=False, choices=[(key, key.title()) for key in SORTS], initial="newest"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The triage taxonomy and modes, when the triage app is installed (it is, by default).
+        from coresponder.triage.engine.policy import MODE_LABELS
+        from coresponder.triage.engine.taxonomy import CATEGORIES
+
+        category, mode = self.fields["category"], self.fields["mode"]
+        assert isinstance(category, forms.ChoiceField) and isinstance(mode, forms.ChoiceField)
+        category.choices = [("", "Any")] + [(c.code, c.label) for c in CATEGORIES.values()]
+        mode.choices = [("", "Any"), *MODE_LABELS.items()]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -48,6 +62,8 @@ class CallFilterForm(forms.Form):
             disposition=data["disposition"],
             district=data["district"],
             address=data["address"],
+            category=data["category"],
+            mode=data["mode"],
             sort=data["sort"] or "newest",
         )
 

@@ -224,7 +224,10 @@ class Policy:
             reasons.append(
                 Reason("narrative", f"Mentioned but negated: {name}", (f'"{cue.context}"',))
             )
-        confidence = classified.confidence if rule.when.depends_on_category() else 1.0
+        # As sure as the reading of the call type, unless the rule did not need it: a safety
+        # gate or a flag rule is certain; an unread call type (unknown) is confidence 0.
+        from_type = rule.when.depends_on_category() or classified.category == "unknown"
+        confidence = classified.confidence if from_type and not rule.gate else 1.0
         return Decision(
             mode=rule.mode,
             category=classified.category,
