@@ -18,7 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from coresponder.calls.models import Call, ImportBatch
 from coresponder.triage.engine.classifier import normalise_call_type
 from coresponder.triage.engine.policy import POLICE_ON_SCENE, PROGRAM_MODES, Policy, load_policy
 from coresponder.triage.engine.taxonomy import CATEGORIES
-from coresponder.triage.engine.triager import CallFacts, Triaged, Triager
+from coresponder.triage.engine.triager import CallFacts, Triaged, Triager, hidden_reason
 from coresponder.triage.models import (
     CallTypeOverride,
     CallTypeReview,
@@ -164,7 +165,8 @@ def _triage(
         if not rows:
             break
         last_pk = rows[-1]["pk"]
-        results = [(row, triager.triage(facts_of(row, zone, capacity))) for row in rows]
+        decided = triager.triage_many(facts_of(row, zone, capacity) for row in rows)
+        results = list(zip(rows, decided, strict=True))
         with transaction.atomic():
             _store(agency, triager.policy.label, results)
         for _, triaged in results:
@@ -192,57 +194,70 @@ def _triage(
 def _store(
     agency: Agency, policy_label: str, results: list[tuple[dict[str, Any], Triaged]]
 ) -> None:
-    now = timezone.now()
+    """Write a batch's decisions: new ones inserted, those of changed calls updated in place
+    (dispatchers' answers keep pointing at them)."""
     existing = dict(
         TriageDecision.objects.filter(call_id__in=[row["pk"] for row, _ in results]).values_list(
             "call_id", "pk"
         )
     )
-    creates, updates = [], []
-    for row, triaged in results:
-        decision = _decision_row(agency, row, triaged, now)
-        if row["pk"] in existing:
-            decision.pk = existing[row["pk"]]
-            updates.append(decision)
-        else:
-            creates.append(decision)
-    TriageDecision.objects.bulk_create(creates, batch_size=500)
-    if updates:
-        TriageDecision.objects.bulk_update(updates, DECISION_FIELDS, batch_size=500)
+    values = _DecisionValues(agency.pk)
+    creates = [values.of(row, t) for row, t in results if row["pk"] not in existing]
+    updates = [
+        (*values.of(row, t)[2:], existing[row["pk"]]) for row, t in results if row["pk"] in existing
+    ]
+    quote = connection.ops.quote_name
+    table = quote(TriageDecision._meta.db_table)
+    # Raw statements sent together: bulk_create and bulk_update spend seconds building SQL for
+    # thousands of rows. Only the model's own names are spliced in; values are parameters.
+    with connection.cursor() as cursor:
+        if creates:
+            columns = ", ".join(quote(c) for c in ("agency_id", "call_id", *_COLUMNS))
+            marks = ", ".join(["%s"] * (len(_COLUMNS) + 2))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", creates)  # noqa: S608
+        if updates:
+            sets = ", ".join(f"{quote(c)} = %s" for c in _COLUMNS)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", updates)  # noqa: S608
 
 
-def _decision_row(
-    agency: Agency, row: dict[str, Any], triaged: Triaged, now: Any
-) -> TriageDecision:
-    decision = triaged.decision
-    reasons = [reason.as_dict() for reason in decision.reasons]
-    if triaged.hidden_behavioural_health:
-        reasons.append(
-            {
-                "rule": "hidden-behavioural-health",
-                "text": "A behavioural-health need the dispatch type did not show",
-                "evidence": list(triaged.hidden_behavioural_health),
-            }
-        )
-    return TriageDecision(
-        call_id=row["pk"],
-        agency=agency,
-        received_at=row["received_at"],
-        call_type_key=triaged.call_type_key[:255],
-        category=decision.category,
-        vera_category=decision.vera_category,
-        behavioural_health=decision.behavioural_health,
-        hidden_behavioural_health=bool(triaged.hidden_behavioural_health),
-        mode=decision.mode,
-        eligible=decision.eligible,
-        confidence=decision.confidence,
-        rule=decision.rule,
-        reasons=reasons,
-        flags=sorted(decision.flags),
-        policy_version=decision.policy_version,
-        call_content_hash=row["content_hash"],
-        decided_at=now,
-    )
+# The decision's own columns, in the order _DecisionValues gives them (after agency and call).
+_COLUMNS = DECISION_FIELDS
+
+
+class _DecisionValues:
+    """Database-ready values of decision rows. Calls decided alike share one Triaged, so its
+    JSON is encoded once."""
+
+    def __init__(self, agency_id: int) -> None:
+        self.agency_id = agency_id
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.encoded: dict[int, tuple[Any, Any]] = {}
+
+    def of(self, row: dict[str, Any], triaged: Triaged) -> tuple[Any, ...]:
+        decision = triaged.decision
+        reasons, flags = self._json(triaged)
+        return (
+            self.agency_id, row["pk"],
+            connection.ops.adapt_datetimefield_value(row["received_at"]),
+            triaged.call_type_key[:255], decision.category, decision.vera_category,
+            decision.behavioural_health, bool(triaged.hidden_behavioural_health), decision.mode,
+            decision.eligible, decision.confidence, decision.rule, reasons, flags,
+            decision.policy_version, row["content_hash"], self.now,
+        )  # fmt: skip
+
+    def _json(self, triaged: Triaged) -> tuple[Any, Any]:
+        found = self.encoded.get(id(triaged))
+        if found is None:
+            reasons = [reason.as_dict() for reason in triaged.decision.reasons]
+            if triaged.hidden_behavioural_health:
+                reasons.append(hidden_reason(triaged.hidden_behavioural_health))
+            adapt = connection.ops.adapt_json_value
+            found = (
+                adapt(reasons, DjangoJSONEncoder),
+                adapt(sorted(triaged.decision.flags), DjangoJSONEncoder),
+            )
+            self.encoded[id(triaged)] = found
+        return found
 
 
 class _TypeTally:

@@ -27,7 +27,7 @@ from coresponder.calls.engine.reader import read_chunks
 from coresponder.calls.engine.records import CallRecord
 from coresponder.triage.engine.cues import CLAUSE_PUNCTUATION, CUE_PATTERNS, Cue, find_cues
 from coresponder.triage.engine.policy import HoursWindow, Program
-from coresponder.triage.engine.triager import CallFacts, Triaged, Triager
+from coresponder.triage.engine.triager import CallFacts, Triaged, Triager, hidden_reason
 
 DISPATCH_FIELDS = ("initial_type_code", "initial_type_text", "priority")
 AFTER_FIELDS = ("final_type_code", "final_type_text", "disposition_text")
@@ -339,14 +339,6 @@ def _hidden_distinct(distinct: pl.DataFrame, triager: Triager) -> pl.DataFrame:
         evidence = triager.hidden_evidence(facts)
         reasons.append(json.dumps(hidden_reason(evidence), ensure_ascii=False) if evidence else "")
     return distinct.with_columns(pl.Series("hidden_reason", reasons, dtype=pl.String))
-
-
-def hidden_reason(evidence: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "rule": "hidden-behavioural-health",
-        "text": "A behavioural-health need the dispatch type did not show",
-        "evidence": list(evidence),
-    }
 
 
 _DTYPES: dict[str, Any] = {

@@ -6,9 +6,10 @@ and the backtest, so that a decision never depends on the road the call came in 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from coresponder.triage.engine.classifier import CallTypeClassifier, Classification
 from coresponder.triage.engine.cues import Cue, find_cues, present_among, present_cues
@@ -51,6 +52,15 @@ class Triaged:
     call_type_key: str
     classification: Classification
     hidden_behavioural_health: tuple[str, ...]  # evidence; empty when nothing was hidden
+
+
+def hidden_reason(evidence: tuple[str, ...]) -> dict[str, Any]:
+    """The reason added to a decision whose call hid a behavioural-health need."""
+    return {
+        "rule": "hidden-behavioural-health",
+        "text": "A behavioural-health need the dispatch type did not show",
+        "evidence": list(evidence),
+    }
 
 
 def call_type_string(code: str, text: str) -> str:
@@ -109,6 +119,30 @@ class Triager:
             self.hidden_evidence(call) if with_hidden and not decision.behavioural_health else ()
         )
         return Triaged(decision, call_type, result.key, result, hidden)
+
+    def triage_many(self, calls: Iterable[CallFacts]) -> list[Triaged]:
+        """Triage a batch, deciding each distinct situation once: calls of a batch repeat
+        their types, flags and (mostly empty) narratives, and the program's hours and area
+        come down to two booleans."""
+        program = self.policy.program
+        memo: dict[tuple[object, ...], Triaged] = {}
+        results = []
+        for call in calls:
+            if call.program_open is None:
+                call = replace(call, program_open=program.is_open(call.local_time))
+            if call.in_service_area is None:
+                call = replace(call, in_service_area=program.serves(call.area))
+            key = (
+                call.initial_type_code, call.initial_type_text, call.final_type_code,
+                call.final_type_text, call.disposition_text, call.priority,
+                frozenset(name for name, on in call.flags.items() if on), call.narrative,
+                call.program_open, call.in_service_area, call.capacity_available,
+            )  # fmt: skip
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self.triage(call)
+            results.append(found)
+        return results
 
     @staticmethod
     def _cues(call: CallFacts) -> tuple[Cue, ...]:
