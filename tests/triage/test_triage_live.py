@@ -80,6 +80,11 @@ def test_unseen_call_types_go_to_the_review_queue_once(personas: Personas) -> No
     assert (review.suggested_category, review.confidence) == ("unknown", 0.0)
     assert review.calls_seen == 2
     assert TriageDecision.objects.filter(category="unknown").count() == 2
+    # Deciding the same calls again (a new policy, a changed crosswalk) does not count them twice.
+    TriageDecision.objects.update(call_content_hash="")
+    assert services.calls_triage_pending(agency=personas.agency).decided == 2
+    review.refresh_from_db()
+    assert review.calls_seen == 2
 
 
 def test_confirming_a_review_makes_an_override_and_decides_its_calls_again(

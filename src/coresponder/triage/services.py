@@ -168,10 +168,11 @@ def _triage(
         decided = triager.triage_many(facts_of(row, zone, capacity) for row in rows)
         results = list(zip(rows, decided, strict=True))
         with transaction.atomic():
-            _store(agency, triager.policy.label, results)
-        for _, triaged in results:
+            first_time = _store(agency, triager.policy.label, results)
+        for row, triaged in results:
             run.modes[triaged.decision.mode] += 1
-            seen_types.add(triaged)
+            if row["pk"] in first_time:  # a call decided again is not seen again
+                seen_types.add(triaged)
         run.decided += len(rows)
     if run.decided:
         with transaction.atomic():
@@ -193,9 +194,10 @@ def _triage(
 
 def _store(
     agency: Agency, policy_label: str, results: list[tuple[dict[str, Any], Triaged]]
-) -> None:
+) -> set[int]:
     """Write a batch's decisions: new ones inserted, those of changed calls updated in place
-    (dispatchers' answers keep pointing at them)."""
+    (dispatchers' answers keep pointing at them). Returns the calls decided for the first
+    time."""
     existing = dict(
         TriageDecision.objects.filter(call_id__in=[row["pk"] for row, _ in results]).values_list(
             "call_id", "pk"
@@ -218,6 +220,7 @@ def _store(
         if updates:
             sets = ", ".join(f"{quote(c)} = %s" for c in _COLUMNS)
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", updates)  # noqa: S608
+    return {row["pk"] for row, _ in results} - set(existing)
 
 
 # The decision's own columns, in the order _DecisionValues gives them (after agency and call).

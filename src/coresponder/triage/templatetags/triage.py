@@ -24,3 +24,27 @@ def visible_reasons(reasons: list[dict[str, Any]], show_narrative: bool) -> list
         evidence = [HIDDEN if "narrative" in item else item for item in reason.get("evidence", [])]
         visible.append({**reason, "evidence": list(dict.fromkeys(evidence))})
     return visible
+
+
+SHORT_MODES = {
+    "police": "Police",
+    "co_response": "Co-response",
+    "alternative": "Social worker",
+    "ems": "EMS",
+    "referral": "Referral",
+    "no_dispatch": "No dispatch",
+}
+
+
+@register.filter
+def mode_short(mode: str) -> str:
+    """A response mode in a word or two, for tables."""
+    return SHORT_MODES.get(mode, mode)
+
+
+@register.filter
+def category_label(code: str) -> str:
+    from coresponder.triage.engine.taxonomy import CATEGORIES
+
+    category = CATEGORIES.get(code)
+    return category.label if category else code
