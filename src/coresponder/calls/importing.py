@@ -39,7 +39,7 @@ def import_files(
 ) -> dict[str, Any]:
     """Import each file in turn; a file that cannot be read is reported and skipped (its
     rows are not counted), the others still import."""
-    agency = _agency(agency_slug)
+    agency = agency_by_slug(agency_slug)
     total, seconds, failed = Counts(), 0.0, []
     with ExitStack() as stack:
         on_reject = _errors_writer(stack, errors_path)
@@ -68,7 +68,8 @@ def import_files(
     return result
 
 
-def _agency(slug: str | None) -> Agency:
+def agency_by_slug(slug: str | None) -> Agency:
+    """The agency a command names, or the installation's own; a clear error for no such one."""
     if slug is None:
         return default_agency()
     agency = Agency.objects.filter(slug=slug).first()

@@ -20,7 +20,12 @@ from coresponder.audit.services import audit_record
 from coresponder.calls.models import Call, CallUnit
 from coresponder.triage.engine.policy import Policy
 from coresponder.triage.engine.triager import Triager
-from coresponder.triage.services import FACT_COLUMNS, current_policy, facts_of, overrides_of
+from coresponder.triage.services import (
+    call_fact_batches,
+    current_policy,
+    facts_of,
+    overrides_of,
+)
 
 BATCH_SIZE = 5_000
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -91,12 +96,7 @@ def backtest(
     calls = Call.objects.filter(agency=agency, received_at__gte=since)
     if until is not None:
         calls = calls.filter(received_at__lt=until)
-    last_pk = 0
-    while True:
-        rows = list(calls.filter(pk__gt=last_pk).order_by("pk").values(*FACT_COLUMNS)[:BATCH_SIZE])
-        if not rows:
-            break
-        last_pk = rows[-1]["pk"]
+    for rows in call_fact_batches(calls, BATCH_SIZE):
         hours = _police_unit_hours({row["pk"] for row in rows})
         for row in rows:
             _count(report, row, candidate, reference, hours.get(row["pk"], 0.0), zone)

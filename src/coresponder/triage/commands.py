@@ -102,15 +102,9 @@ def _setup() -> None:
 
 
 def _agency(slug: str | None) -> Any:
-    from coresponder.accounts.models import Agency
-    from coresponder.accounts.services import default_agency
+    from coresponder.calls.importing import agency_by_slug
 
-    if slug is None:
-        return default_agency()
-    agency = Agency.objects.filter(slug=slug).first()
-    if agency is None:
-        raise click.ClickException(f"No agency {slug!r}.")
-    return agency
+    return agency_by_slug(slug)
 
 
 @triage.command("pending")

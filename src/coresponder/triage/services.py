@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -106,6 +107,19 @@ def facts_of(row: dict[str, Any], zone: ZoneInfo, capacity: bool | None = None) 
     )
 
 
+def call_fact_batches(calls: QuerySet[Call], size: int) -> Iterator[list[dict[str, Any]]]:
+    """The calls' facts (``FACT_COLUMNS``) in batches by primary key: each batch is one
+    indexed query however many calls there are, and the rows of earlier batches may change
+    meanwhile (their decisions are being written)."""
+    last_pk = 0
+    while True:
+        rows = list(calls.filter(pk__gt=last_pk).order_by("pk").values(*FACT_COLUMNS)[:size])
+        if not rows:
+            return
+        last_pk = rows[-1]["pk"]
+        yield rows
+
+
 def program_capacity_available(agency: Agency, policy: Policy) -> bool | None:
     """Whether a program team is free now: fewer open program calls than teams on duty.
     None when the policy does not track capacity."""
@@ -159,12 +173,7 @@ def _triage(
     zone = ZoneInfo(agency.time_zone)
     capacity = program_capacity_available(agency, triager.policy) if live else None
     run, seen_types = TriageRun(), _TypeTally()
-    last_pk = 0
-    while True:
-        rows = list(calls.filter(pk__gt=last_pk).order_by("pk").values(*FACT_COLUMNS)[:BATCH_SIZE])
-        if not rows:
-            break
-        last_pk = rows[-1]["pk"]
+    for rows in call_fact_batches(calls, BATCH_SIZE):
         decided = triager.triage_many(facts_of(row, zone, capacity) for row in rows)
         results = list(zip(rows, decided, strict=True))
         with transaction.atomic():
