@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import clean
+.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import bench-triage clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -45,6 +45,9 @@ bench: install-dev
 
 bench-import: install-dev
 	$(BIN)/python benchmarks/bench_import.py
+
+bench-triage: install-dev
+	$(BIN)/python benchmarks/bench_triage.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
