@@ -13,6 +13,7 @@ from coresponder.calls.engine.profile import load_profile
 from coresponder.calls.engine.synthetic import generate_calls
 from coresponder.cli import main
 from coresponder.triage.engine import bulk
+from coresponder.triage.engine.policy import DEFAULT_POLICY_PATH, parse_policy
 from coresponder.triage.engine.triager import Triager
 
 ZONE = "America/Chicago"
@@ -25,15 +26,30 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_the_columnar_road_decides_exactly_as_the_row_road(export: Path, tmp_path: Path) -> None:
+AREA_AND_NIGHTS = (
+    DEFAULT_POLICY_PATH.read_text()
+    .replace("service_area = []", 'service_area = ["D1", "d3"]')
+    .replace(
+        'hours = ["Mon-Sun 07:00-23:00"]', 'hours = ["Fri-Sun 20:00-04:00", "Mon 09:00-17:30"]'
+    )
+)
+
+
+@pytest.mark.parametrize("policy_text", [None, AREA_AND_NIGHTS], ids=["default", "area-nights"])
+def test_the_columnar_road_decides_exactly_as_the_row_road(
+    export: Path, tmp_path: Path, policy_text: str | None
+) -> None:
     profile = load_profile("coresponder-canonical")
     assert bulk.columnar_road(profile)
-    triager = Triager()
+    triager = Triager(parse_policy(policy_text) if policy_text else None)
     summary = bulk.triage_file(
         export, profile, tmp_path / "out.parquet", triager=triager, time_zone=ZONE
     )
     by_rows, row_summary = bulk._by_rows(export, profile, triager, ZONE, None)
-    columnar = pl.read_parquet(tmp_path / "out.parquet").sort("event_number")
+    written = pl.read_parquet(tmp_path / "out.parquet")
+    in_file = pl.read_csv(export, infer_schema=False)["event_number"]
+    assert written["event_number"].to_list() == in_file.to_list()  # in the file's order
+    columnar = written.sort("event_number")
     by_rows = by_rows.sort("event_number")
     assert summary.rows == row_summary.rows == 3_000
     assert summary.distinct_decisions < 3_000  # decided once per distinct combination

@@ -12,10 +12,12 @@ because both end in ``Triager.triage``.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -118,48 +120,61 @@ def columnar_road(profile: Profile) -> bool:
 def _columnar(
     path: Path, profile: Profile, triager: Triager, zone: str
 ) -> tuple[pl.LazyFrame, BulkSummary]:
+    program = triager.policy.program
+    # Districts and beats matter only to a program that serves part of the agency.
+    areas = AREA_FIELDS if program.service_area else ()
     source = {
         name: profile.fields[name].columns[0]
-        for name in ("event_number", "received_at", *TEXT_FIELDS, *FLAG_FIELDS, "narrative")
-        + AREA_FIELDS
+        for name in ("event_number", "received_at", *TEXT_FIELDS, *FLAG_FIELDS, "narrative") + areas
         if name in profile.fields
     }
-    program = triager.policy.program
+    # Types, dispositions, priorities, flags and areas repeat: read as categories, they group
+    # and join by small integers instead of by text.
+    repeating = {
+        column: pl.Categorical
+        for name, column in source.items()
+        if name not in ("event_number", "received_at", "narrative")
+    }
     query = (
         pl.scan_csv(
             path,
             infer_schema=False,
+            schema_overrides=repeating,
             separator=profile.delimiter,
             encoding="utf8-lossy",
             null_values=list(profile.null_values) or None,
             truncate_ragged_lines=True,
         )
         .select(*(pl.col(column).alias(name) for name, column in source.items()))
-        .with_columns(*_missing(source))
-        .with_columns(_local_minutes(zone).alias("local_minutes"))
-        .with_columns(
-            _open_expression(program).alias("program_open"),
-            _area_expression(program).alias("in_service_area"),
-            *(
-                pl.col(flag).str.contains(_TRUTHY).fill_null(False).alias(flag)
-                for flag in FLAG_FIELDS
-            ),
-            pl.col("narrative").str.contains(_ANY_CUE_ANY_CASE).fill_null(False).alias("has_cue"),
-        )
+        .with_columns(*_missing(source, areas))
     )
     try:
-        frame = query.collect()
+        frame = _with_local_minutes(query.collect(), zone)
     except (pl.exceptions.PolarsError, OSError) as error:
         raise BulkError(f"{path}: cannot read it as {profile.name} ({error}).") from None
-    frame = _with_cue_signatures(frame).with_columns(
-        _priority_class(triager.policy.priorities_named()).alias("priority")
+    # Per row, only what differs from row to row: the time (program hours) and the narrative.
+    frame = frame.with_columns(
+        _open_expression(program).alias("program_open"),
+        pl.col("narrative").str.contains(_ANY_CUE_ANY_CASE).fill_null(False).alias("has_cue"),
+    )
+    frame = _with_cue_signatures(frame)
+    # Everything else is worked out per distinct combination of the raw values (a few
+    # thousand): the flags read as true or false, the priority as the policy sees it, the area.
+    raw_keys = [*TEXT_FIELDS, *FLAG_FIELDS, *areas, "cues", "program_open"]
+    frame, combos = _combinations(frame, raw_keys)
+    combos = combos.with_columns(
+        *(_flag_expression(flag).alias(f"{flag}_on") for flag in FLAG_FIELDS),
+        _priority_class(triager.policy.priorities_named()).alias("priority_class"),
+        _area_expression(program).alias("in_service_area"),
     )
     # A decision depends on the dispatch type and what was known at dispatch; the hidden
     # behavioural-health check on what was learnt after. Each is worked out once per distinct
     # combination of its own inputs.
-    decision_keys = [*DISPATCH_FIELDS, *FLAG_FIELDS, "cues", "program_open", "in_service_area"]
+    decision_keys = [
+        "initial_type_code", "initial_type_text", "priority_class",
+        *(f"{flag}_on" for flag in FLAG_FIELDS), "cues", "program_open", "in_service_area",
+    ]  # fmt: skip
     hidden_keys = [*AFTER_FIELDS, "cues"]
-    combos = frame.group_by(*decision_keys, *AFTER_FIELDS).len("calls")
     decisions = _decide_distinct(combos.select(decision_keys).unique(), triager)
     hidden = _hidden_distinct(combos.select(hidden_keys).unique(), triager)
     # The outputs are put together once per distinct combination, then joined to the rows;
@@ -170,16 +185,62 @@ def _columnar(
         )
     )
     result = (
-        frame.lazy()
+        frame.select("event_number", "received_at", "combination")
+        .lazy()
         .join(
-            outputs.drop("calls").lazy(),
-            on=[*decision_keys, *AFTER_FIELDS],
-            how="left",
-            nulls_equal=True,
+            outputs.select("combination", *OUTPUT_COLUMNS[2:]).lazy(),
+            on="combination",
+            maintain_order="left",  # the decisions in the file's order
         )
         .select("event_number", "received_at", *OUTPUT_COLUMNS[2:])
     )
     return result, _summary(outputs, len(decisions), "columnar")
+
+
+def _combinations(frame: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each row's combination of ``keys`` as one integer (``combination``), and the distinct
+    combinations with their calls counted. Grouping and joining a million rows by one integer
+    is several times cheaper than by many columns. The integer is a 64-bit hash; a second,
+    independent one checks that no two combinations share it (if they ever did, the rows are
+    grouped by the columns themselves)."""
+    hashed = frame.with_columns(
+        _combined_hash(frame, keys, seed=0).alias("combination"),
+        _combined_hash(frame, keys, seed=1).alias("check"),
+    )
+    groups = (
+        hashed.with_row_index("row")
+        .group_by("combination")
+        .agg(
+            pl.col("row").first(),
+            pl.len().alias("calls"),
+            pl.col("check").n_unique().alias("checks"),
+        )
+    )
+    if groups["checks"].max() == 1:
+        # The combinations' values, taken from one row of each.
+        combos = pl.concat(
+            [groups.select("combination", "calls"), frame.select(keys)[groups["row"]]],
+            how="horizontal",
+        )
+        return hashed.drop("check"), combos
+    numbered = frame.group_by(keys).len("calls").with_row_index("combination")
+    by_keys = frame.join(
+        numbered.select(*keys, "combination"), on=keys, nulls_equal=True, maintain_order="left"
+    )
+    return by_keys, numbered
+
+
+def _combined_hash(frame: pl.DataFrame, keys: list[str], *, seed: int) -> pl.Expr:
+    """A 64-bit hash of a row's values of ``keys``: each column hashed with its own seed, the
+    hashes combined by exclusive or (hashing a struct of the columns costs several times
+    more). Categories are hashed by their codes."""
+    combined: pl.Expr | None = None
+    for position, key in enumerate(keys):
+        column = pl.col(key).to_physical() if frame.schema[key] == pl.Categorical else pl.col(key)
+        hashed = column.hash(seed=seed * 1_000 + position)
+        combined = hashed if combined is None else combined ^ hashed
+    assert combined is not None
+    return combined
 
 
 def _combined(joined: pl.DataFrame) -> pl.DataFrame:
@@ -201,15 +262,15 @@ def _combined(joined: pl.DataFrame) -> pl.DataFrame:
 
 def _priority_class(named: frozenset[str]) -> pl.Expr:
     """The priority as the policy sees it: one it names, or nothing (saves distinct work)."""
-    priority = pl.col("priority").str.strip_chars().str.to_uppercase()
+    priority = pl.col("priority").cast(pl.String).str.strip_chars().str.to_uppercase()
     return pl.when(priority.is_in(sorted(named))).then(priority).otherwise(pl.lit(""))
 
 
-def _missing(source: dict[str, str]) -> list[pl.Expr]:
+def _missing(source: dict[str, str], areas: tuple[str, ...]) -> list[pl.Expr]:
     """Fields the profile does not map are empty; empty cells of the text fields too (the
     engine reads text). Flags and narratives are left null: they read as false and none."""
-    wanted = ("event_number", "received_at", *TEXT_FIELDS, *FLAG_FIELDS, "narrative", *AREA_FIELDS)
-    text = ("event_number", "received_at", *TEXT_FIELDS, *AREA_FIELDS)
+    wanted = ("event_number", "received_at", *TEXT_FIELDS, *FLAG_FIELDS, "narrative", *areas)
+    text = ("event_number", "received_at", *TEXT_FIELDS, *areas)
     return [
         pl.col(name).fill_null("") if name in source and name in text else pl.lit("").alias(name)
         for name in wanted
@@ -217,12 +278,69 @@ def _missing(source: dict[str, str]) -> list[pl.Expr]:
     ]
 
 
-def _local_minutes(zone: str) -> pl.Expr:
-    """Minutes since 1970-01-01 on the agency's wall clock (null when unreadable)."""
+def _with_local_minutes(frame: pl.DataFrame, zone: str) -> pl.DataFrame:
+    """A ``local_minutes`` column: minutes since 1970-01-01 on the agency's wall clock (null
+    when the time cannot be read), by integer arithmetic: the wall clock written, less the
+    offset written (a few distinct ones), plus the zone's offset at that instant (looked up
+    once per distinct quarter hour of the file). Worked out on the one column, so that
+    nothing else of the frame is copied."""
     text = pl.col("received_at").str.strip_chars().str.replace(" ", "T", literal=True)
-    aware = text.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_zone=zone)
-    naive = text.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False)
-    return pl.coalesce(aware.dt.replace_time_zone(None), naive).dt.epoch("s") // 60
+    written = text.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False)
+    times = frame.select(
+        (written.dt.epoch("s") // 60).alias("written"),
+        text.str.slice(19).str.replace(r"^\.\d+", "").alias("suffix"),
+    )
+    offsets = {value: _offset_minutes(value) for value in times["suffix"].unique().to_list()}
+    times = times.with_columns(
+        pl.col("suffix").replace_strict(offsets, default=None, return_dtype=pl.Int64).alias("utc")
+    ).with_columns((pl.col("written") - pl.col("utc")).alias("utc"))
+    quarters = times.select((pl.col("utc") // 15).alias("quarter")).drop_nulls().unique()
+    zone_offsets = pl.DataFrame(
+        list(_zone_offsets(quarters["quarter"].to_list(), zone).items()),
+        schema={"quarter": pl.Int64, "zone_offset": pl.Int64},
+        orient="row",
+    )
+    local = (
+        times.with_columns((pl.col("utc") // 15).alias("quarter"))
+        .join(zone_offsets, on="quarter", how="left", maintain_order="left")
+        .select(
+            # No offset written: the wall clock is the agency's own.
+            pl.when(pl.col("suffix") == "")
+            .then(pl.col("written"))
+            .otherwise(pl.col("utc") + pl.col("zone_offset"))
+            .alias("local_minutes")
+        )
+    )
+    return frame.with_columns(local["local_minutes"])
+
+
+def _offset_minutes(suffix: str | None) -> int | None:
+    """Minutes east of UTC for what follows the seconds: "", "Z", "+05:30", "-0600"."""
+    if suffix is None:
+        return None
+    if suffix in ("", "Z", "z"):
+        return 0
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", suffix)
+    if not match:
+        return None
+    minutes = int(match[2]) * 60 + int(match[3])
+    return minutes if match[1] == "+" else -minutes
+
+
+def _zone_offsets(quarters: list[int], zone: str) -> dict[int, int]:
+    """The zone's offset from UTC (minutes) at each quarter hour since 1970 (UTC)."""
+    tz = ZoneInfo(zone)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    offsets = {}
+    for quarter in quarters:
+        offset = (epoch + timedelta(minutes=quarter * 15)).astimezone(tz).utcoffset()
+        offsets[quarter] = int(offset.total_seconds() // 60) if offset is not None else 0
+    return offsets
+
+
+def _flag_expression(flag: str) -> pl.Expr:
+    """A flag column as true or false, read as the calls reader reads flags."""
+    return pl.col(flag).cast(pl.String).str.contains(_TRUTHY).fill_null(False)
 
 
 def _open_expression(program: Program) -> pl.Expr:
@@ -254,7 +372,8 @@ def _window_expression(window: HoursWindow, day: pl.Expr, minute: pl.Expr) -> pl
 def _area_expression(program: Program) -> pl.Expr:
     if not program.service_area:
         return pl.lit(True)
-    area = pl.when(pl.col("district") != "").then(pl.col("district")).otherwise(pl.col("beat"))
+    district, beat = pl.col("district").cast(pl.String), pl.col("beat").cast(pl.String)
+    area = pl.when(district != "").then(district).otherwise(beat)
     return area.str.strip_chars().str.to_uppercase().is_in(sorted(program.service_area))
 
 
@@ -288,11 +407,11 @@ def _with_cue_signatures(frame: pl.DataFrame) -> pl.DataFrame:
         .group_by("row", maintain_order=True)
         .agg(pl.col("found").str.join(_SEPARATOR).alias("cues"))
     )
-    return (
-        frame.join(per_row, on="row", how="left")
-        .with_columns(pl.col("cues").fill_null(""))
-        .drop("row")
-    )
+    # Written into place by row number: most rows have none, so no join over all of them.
+    cues = pl.repeat("", frame.height, dtype=pl.String, eager=True).alias("cues")
+    if per_row.height:
+        cues = cues.scatter(per_row["row"], per_row["cues"])
+    return frame.drop("row").with_columns(cues)
 
 
 def _encode(cues: tuple[Cue, ...]) -> str:
@@ -316,8 +435,10 @@ def _decide_distinct(distinct: pl.DataFrame, triager: Triager) -> pl.DataFrame:
     outputs: dict[str, list[Any]] = {name: [] for name in _DECISION_OUTPUTS}
     for row in distinct.iter_rows(named=True):
         facts = CallFacts(
-            **{name: row[name] for name in DISPATCH_FIELDS},
-            flags={flag: bool(row[flag]) for flag in FLAG_FIELDS},
+            initial_type_code=row["initial_type_code"],
+            initial_type_text=row["initial_type_text"],
+            priority=row["priority_class"],
+            flags={flag: bool(row[f"{flag}_on"]) for flag in FLAG_FIELDS},
             narrative_cues=_decode(row["cues"]),
             program_open=row["program_open"],
             in_service_area=row["in_service_area"],
