@@ -12,6 +12,8 @@ from coresponder.accounts.api_auth import TokenAuth, VerifiedSessionAuth
 from coresponder.accounts.services import AccountError, TokenRefused
 from coresponder.audit.api import router as audit_router
 from coresponder.calls.api import router as calls_router
+from coresponder.cases.api import router as cases_router
+from coresponder.cases.services import CaseError, EditConflict
 from coresponder.triage.api import router as triage_router
 
 api = NinjaAPI(
@@ -28,6 +30,7 @@ api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", calls_router)
 api.add_router("/", triage_router)
+api.add_router("/", cases_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:
@@ -58,6 +61,17 @@ def _denied(request: HttpRequest, error: ApiDenied) -> HttpResponse:
 @api.exception_handler(AccountError)
 def _account_error(request: HttpRequest, error: AccountError) -> HttpResponse:
     return _error(request, 400, str(error))
+
+
+@api.exception_handler(EditConflict)
+def _conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
+    return _error(request, 409, str(error))
+
+
+@api.exception_handler(CaseError)
+def _case_error(request: HttpRequest, error: CaseError) -> HttpResponse:
+    problems = [{"field": error.field, "message": str(error)}]
+    return _error(request, 422, f"The request is not valid. {error}", errors=problems)
 
 
 @api.exception_handler(ValidationError)

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "coresponder.audit",
     "coresponder.calls",
     "coresponder.triage",
+    "coresponder.cases",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # The installation's own agency, created by `coresponder init`; imports without --agency go here.
 # The response policy every call is triaged with: a TOML file; empty means the shipped default.
 TRIAGE_POLICY = env_str("COREPONDER_TRIAGE_POLICY", "")
+# Hours within which a person is contacted again after a crisis or co-response encounter.
+FOLLOW_UP_HOURS = env_int("COREPONDER_FOLLOW_UP_HOURS", 48, minimum=1)
+# A directory of the agency's own assessment instruments (TOML), next to the shipped ones.
+INSTRUMENTS_DIR = env_str("COREPONDER_INSTRUMENTS_DIR", "")
 DEFAULT_AGENCY_SLUG = env_str("COREPONDER_AGENCY_SLUG", "default")
 DEFAULT_AGENCY_NAME = env_str("COREPONDER_AGENCY_NAME", "Default agency")
 DEFAULT_AGENCY_TIME_ZONE = env_str("COREPONDER_AGENCY_TIME_ZONE", "UTC")

@@ -42,10 +42,12 @@ TARGET_USER = "{target_user}"
 TARGET_TOKEN = "{target_token}"
 TARGET_CALL = "{target_call}"
 TARGET_REVIEW = "{target_review}"
+TARGET_CASE = "{target_case}"
 NO_SUCH_OVERRIDE = "999999"  # allowed roles get 404, the others 403
 CALL_READERS = {"dispatcher": 200, "officer": 200, "social_worker": 200, "supervisor": 200}
 TRIAGERS = {"dispatcher": 200, "supervisor": 200}
 TRIAGE_MANAGERS = {"supervisor": 200, "admin": 200}
+CASE_WORKERS = {"social_worker": 200, "supervisor": 200}
 
 PAGES: dict[str, Expectation] = {
     "core:home": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
@@ -98,6 +100,13 @@ API: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/calls/{target_call}"): only(CALL_READERS, anonymous=401),
     ("post", "/api/v1/calls"): only({"dispatcher": 200}, anonymous=401),
     ("post", "/api/v1/triage"): only(TRIAGERS, anonymous=401),
+    ("get", "/api/v1/people"): only(CASE_WORKERS, anonymous=401),
+    ("post", "/api/v1/people"): only({"social_worker": 201, "supervisor": 201}, anonymous=401),
+    ("get", "/api/v1/people/{target_person}"): only(CASE_WORKERS, anonymous=401),
+    ("get", "/api/v1/cases"): only(CASE_WORKERS, anonymous=401),
+    ("get", "/api/v1/cases/{target_case}"): only(CASE_WORKERS, anonymous=401),
+    ("get", "/api/v1/cases/{target_case}/notes"): only(CASE_WORKERS, anonymous=401),
+    ("get", "/api/v1/cases/{target_case}/tasks"): only(CASE_WORKERS, anonymous=401),
 }
 
 # A valid body for each API write, so that what is tested is the access decision.
@@ -108,4 +117,5 @@ API_BODIES: dict[str, dict[str, object]] = {
         "calls": [{"event_number": "M-1", "received_at": "2025-05-01T10:00:00Z"}],
     },
     "/api/v1/triage": {"initial_type_text": "WELFARE CHECK", "priority": "3"},
+    "/api/v1/people": {"first_name": "Sam", "last_name": "Doe"},
 }

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coresponder.accounts.services import api_token_create
+from coresponder.cases.services import case_open, person_create
 from coresponder.triage.models import CallTypeReview
 from tests.access.route_expectations import API, API_BODIES, PAGES, ROLES
 from tests.calls.factories import make_call
@@ -28,11 +29,15 @@ def targets(personas: Personas) -> dict[str, str]:
     target = UserFactory(username="target", agency=personas.agency)
     token, _ = api_token_create(actor=None, user=target, name="feed", scopes=["me:read"])
     call = make_call(personas.agency)
+    person = person_create(actor=personas.worker_a, first_name="Ana", last_name="Diaz")
+    case = case_open(actor=personas.worker_a, person=person, source="self_referral")
     return {
         "target_user": str(target.public_id),
         "target_token": str(token.public_id),
         "target_call": str(call.public_id),
         "target_review": str(CallTypeReview.objects.get(agency=personas.agency).public_id),
+        "target_person": str(person.public_id),
+        "target_case": str(case.public_id),
     }
 
 

@@ -144,6 +144,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "calls:write": "Create and update calls for service (CAD feeds).",
     "triage:read": "Ask for triage recommendations (POST /api/v1/triage stores nothing).",
     "briefing:read": "Read the officer briefing for a call.",
+    "cases:read": "Read people and case records (within the user's case scope).",
+    "cases:write": "Create and change people and case records (within the user's case scope).",
 }
 
 

@@ -3,8 +3,9 @@
 docs/audit-events.md lists every code; a test fails when one is missing.
 
 Bands: 100–199 sign-in and sessions · 200–299 access decisions · 300–399 account and token
-administration · 400–499 the audit log itself · 1000–1099 calls for service · 1100+ reserved
-for domain records (triage, cases, referrals, linkage, analytics), 100 codes per domain.
+administration · 400–499 the audit log itself · 1000–1099 calls for service · 1100–1199
+triage · 1200–1299 cases · 1300+ reserved for domain records (referrals, linkage, analytics),
+100 codes per domain.
 """
 
 from __future__ import annotations
@@ -66,6 +67,28 @@ class AuditAction(IntEnum):
     TRIAGE_REPORT_VIEWED = 1122
     TRIAGE_BACKTEST_RUN = 1130
 
+    PERSON_CREATED = 1200
+    PERSON_UPDATED = 1201
+    PERSON_VIEWED = 1202
+    PEOPLE_SEARCHED = 1203
+    PERSON_LINKED_TO_CALL = 1204
+    CASE_OPENED = 1210
+    CASE_UPDATED = 1211
+    CASE_STATUS_CHANGED = 1212
+    CASE_VIEWED = 1213
+    CASES_LISTED = 1214
+    CASES_REASSIGNED = 1215
+    ENCOUNTER_RECORDED = 1220
+    ASSESSMENT_COMPLETED = 1230
+    NOTE_WRITTEN = 1240
+    NOTE_AMENDED = 1241
+    SUBSTANCE_USE_NOTES_VIEWED = 1242
+    SAFETY_PLAN_SAVED = 1250
+    TASK_CREATED = 1260
+    TASK_COMPLETED = 1261
+    TASKS_LISTED = 1262
+    EDIT_CONFLICT = 1270
+
 
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
@@ -125,4 +148,31 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     "review, or the crosswalk.",
     AuditAction.TRIAGE_REPORT_VIEWED: "Someone read the agreement and override report.",
     AuditAction.TRIAGE_BACKTEST_RUN: "A policy backtest was run on stored calls (command line).",
+    AuditAction.PERSON_CREATED: "A person's record was created.",
+    AuditAction.PERSON_UPDATED: "A person's record was changed (the fields named).",
+    AuditAction.PERSON_VIEWED: "Someone opened a person's record.",
+    AuditAction.PEOPLE_SEARCHED: "Someone searched for people (the query is not stored, only its "
+    "length).",
+    AuditAction.PERSON_LINKED_TO_CALL: "A person was linked to a call they appear in.",
+    AuditAction.CASE_OPENED: "A case was opened (how it came in, the team).",
+    AuditAction.CASE_UPDATED: "A case's needs, goals or risk level were changed.",
+    AuditAction.CASE_STATUS_CHANGED: "A case moved between open, active and closed (with the "
+    "closing reason).",
+    AuditAction.CASE_VIEWED: "Someone opened a case.",
+    AuditAction.CASES_LISTED: "Someone listed a caseload (theirs or their team's).",
+    AuditAction.CASES_REASSIGNED: "A case was moved to another worker; the reason is recorded.",
+    AuditAction.ENCOUNTER_RECORDED: "An encounter was recorded on a case.",
+    AuditAction.ASSESSMENT_COMPLETED: "An assessment was completed (the instrument and resulting "
+    "risk level).",
+    AuditAction.NOTE_WRITTEN: "A note or shift handoff was written (its sensitivity).",
+    AuditAction.NOTE_AMENDED: "A note was amended: a new version with the reason.",
+    AuditAction.SUBSTANCE_USE_NOTES_VIEWED: "Notes protected by 42 CFR Part 2 were shown to "
+    "someone (how many).",
+    AuditAction.SAFETY_PLAN_SAVED: "A case's safety plan was written or changed.",
+    AuditAction.TASK_CREATED: "A follow-up task was created (by a person, or after a crisis "
+    "encounter).",
+    AuditAction.TASK_COMPLETED: "A follow-up task was done or cancelled.",
+    AuditAction.TASKS_LISTED: "Someone read their day's tasks.",
+    AuditAction.EDIT_CONFLICT: "A save was refused because someone else had saved the record "
+    "first.",
 }

@@ -1,0 +1,56 @@
+"""Who may see and change which case: the capability's scope, applied to case records.
+
+``view_cases`` and ``edit_cases`` reach all of the agency's cases, the user's teams' cases, or
+the cases assigned to the user (docs/permissions.md). A case out of reach is answered as if
+it did not exist (404), never with a different error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from coresponder.access.principal import scope_for, team_ids_of
+from coresponder.access.roles import Capability, Scope
+from coresponder.cases.models import Case, Sensitivity
+
+
+def cases_in_reach(user: Any, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Case]:
+    """The agency's cases the user's roles reach for ``capability`` (none when no role does)."""
+    cases = Case.objects.filter(agency_id=user.agency_id)
+    scope = scope_for(user, capability)
+    if scope is None:
+        return cases.none()
+    if scope is Scope.ALL:
+        return cases
+    if scope is Scope.TEAM:
+        return cases.filter(Q(team_id__in=team_ids_of(user, capability)) | Q(assigned_to=user))
+    return cases.filter(assigned_to=user)
+
+
+def can_edit(user: Any, case: Case) -> bool:
+    return cases_in_reach(user, Capability.EDIT_CASES).filter(pk=case.pk).exists()
+
+
+def can_reassign(user: Any, case: Case) -> bool:
+    return cases_in_reach(user, Capability.REASSIGN_CASES).filter(pk=case.pk).exists()
+
+
+def require_edit(user: Any, case: Case) -> None:
+    """Refuse (404) a change to a case the user may see but not change, or not see at all."""
+    if not can_edit(user, case):
+        raise Http404
+
+
+# Notes and sensitivities: criminal-justice information needs its own capability on top of
+# seeing the case; the others are for everyone who may see the case (42 CFR Part 2 notes are
+# read under the same rule and each read of one is audited on its own).
+def readable_sensitivities(user: Any) -> set[str]:
+    from coresponder.access.principal import has_capability
+
+    allowed = {Sensitivity.GENERAL, Sensitivity.BEHAVIOURAL_HEALTH, Sensitivity.SUBSTANCE_USE}
+    if has_capability(user, Capability.VIEW_CALL_NARRATIVE):
+        allowed.add(Sensitivity.CRIMINAL_JUSTICE)
+    return {str(value) for value in allowed}
