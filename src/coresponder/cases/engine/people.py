@@ -15,7 +15,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -72,9 +72,11 @@ def normalise_name(text: str) -> str:
     "Last, First" turned to "first last", and suffixes and titles (Jr, III, Dr) left out."""
     if not text:
         return ""
-    text = text.translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        text = "".join(char for char in text if not unicodedata.combining(char)).lower()
     if "," in text:
         parts = [part for part in text.split(",") if part.strip()]
         parts = [part for part in parts if part.strip().strip(".") not in _SUFFIXES]
@@ -114,8 +116,7 @@ class _Token:
 
 @lru_cache(maxsize=200_000)
 def _token(text: str) -> _Token:
-    sound = jellyfish.metaphone(text) if len(text) >= 3 else ""
-    return _Token(text, sound, nicknames().get(text, frozenset()), "".join(sorted(text)))
+    return _Token(text, _sound(text), nicknames().get(text, frozenset()), "".join(sorted(text)))
 
 
 def _token_keys(token: _Token, given: bool) -> tuple[list[str], list[str]]:
@@ -338,117 +339,166 @@ class Candidate:
     birth_year: int | None = None  # approximate, when the date of birth is not known
 
 
-@dataclass(frozen=True)
 class Match:
-    id: Any
-    score: float  # 0 to 1
-    reasons: tuple[str, ...]
-    candidate: Candidate
-    matched: str = ""  # the name or alias that matched best
-    via_alias: bool = False
+    """A candidate that matched: its score (0 to 1) and, worked out when first read, the
+    reasons."""
+
+    __slots__ = ("id", "score", "candidate", "via_alias", "_plan", "_details", "_reasons")
+
+    def __init__(
+        self,
+        candidate: Candidate,
+        score: float,
+        plan: QueryPlan,
+        details: _Best | None = None,
+    ) -> None:
+        self.id: Any = candidate.id
+        self.score = score
+        self.candidate = candidate
+        self.via_alias = bool(details and details.variant and details.variant.alias)
+        self._plan = plan
+        self._details = details
+        self._reasons: tuple[str, ...] | None = None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self._reasons is None:
+            self._reasons = _reasons(self._plan, self.candidate, self._details)
+        return self._reasons
+
+    @property
+    def matched(self) -> str:
+        """The name or alias that matched best."""
+        variant = self._details.variant if self._details else None
+        return variant.label(self.candidate) if variant else ""
+
+    def __repr__(self) -> str:
+        return f"Match(id={self.id!r}, score={self.score}, reasons={self.reasons!r})"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Variant:
-    label: str
-    words: list[str]
-    roles: list[str]  # "first name", "middle name", "surname" or "alias", per word
-    alias: bool
+    words: tuple[str, ...]
+    roles: tuple[str, ...]  # "first name", "middle name", "surname", "alias ...", per word
+    alias: str = ""  # the alias's text, "" for the person's name
+
+    def label(self, candidate: Candidate) -> str:
+        return self.alias or f"{candidate.first_name} {candidate.last_name}".strip()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Pair:
     score: float
     kind: str  # exact, nickname, sounds, typo, prefix, initial, ""
 
 
 @dataclass(slots=True)
-class _Scored:
-    score: float
-    candidate: Candidate
+class _Best:
     variant: _Variant | None
-    pairs: list[tuple[int, int, _Pair]] = field(default_factory=list)
+    pairs: tuple[tuple[int, int], ...]  # (query token, variant word) pairs chosen
     date_reason: str = ""
 
 
 @lru_cache(maxsize=100_000)
-def _variant_of(first: str, last: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _name_variant(first: str, last: str) -> _Variant | None:
     given = _tokens(first)
     surname = _tokens(last)
+    if not given and not surname:
+        return None
     roles = ["first name"] + ["middle name"] * (len(given) - 1) if given else []
-    return tuple(given + surname), tuple(roles + ["surname"] * len(surname))
+    return _Variant(tuple(given + surname), tuple(roles + ["surname"] * len(surname)))
 
 
 @lru_cache(maxsize=100_000)
-def _alias_of(alias: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _alias_variant(alias: str) -> _Variant | None:
     words = _tokens(alias)
+    if not words:
+        return None
     if len(words) == 1:
-        return tuple(words), ("alias",)
-    return tuple(words), tuple(["alias first name"] * (len(words) - 1) + ["alias surname"])
+        return _Variant(tuple(words), ("alias",), alias)
+    roles = ["alias first name"] * (len(words) - 1) + ["alias surname"]
+    return _Variant(tuple(words), tuple(roles), alias)
 
 
-def _variants(candidate: Candidate) -> list[_Variant]:
-    words, roles = _variant_of(candidate.first_name or "", candidate.last_name or "")
-    variants = []
-    if words:
-        label = f"{candidate.first_name} {candidate.last_name}".strip()
-        variants.append(_Variant(label, list(words), list(roles), False))
-    for alias in candidate.aliases:
-        words, roles = _alias_of(alias)
-        if words:
-            variants.append(_Variant(alias, list(words), list(roles), True))
-    return variants
+@lru_cache(maxsize=200_000)
+def _sound(word: str) -> str:
+    return jellyfish.metaphone(word) if len(word) >= 3 else ""
 
 
 def _pair(query: _Token, word: str) -> _Pair:
-    if query.text == word:
+    """How one query token pairs with one name word (cheap tests first: this is the hot path)."""
+    asked = query.text
+    if asked == word:
         return _Pair(EXACT, "exact")
-    other = _token(word)
-    if query.names and other.names and query.names & other.names:
-        return _Pair(NICKNAME, "nickname")
-    if len(query.text) == 1:
-        return _Pair(INITIAL if word.startswith(query.text) else 0.0, "initial")
+    if query.names:
+        names = nicknames().get(word)
+        if names and query.names & names:
+            return _Pair(NICKNAME, "nickname")
+    if len(asked) == 1:
+        return _Pair(INITIAL if word.startswith(asked) else 0.0, "initial")
     if len(word) == 1:
-        return _Pair(INITIAL * 0.9 if query.text.startswith(word) else 0.0, "initial")
-    similarity = JaroWinkler.normalized_similarity(query.text, word)
-    if query.sound and query.sound == other.sound and similarity >= 0.7:
+        return _Pair(INITIAL * 0.9 if asked.startswith(word) else 0.0, "initial")
+    similarity = JaroWinkler.normalized_similarity(asked, word)
+    if similarity >= 0.7 and query.sound and query.sound == _sound(word):
         return _Pair(max(SOUNDS, min(similarity, TYPO_MAX)), "sounds")
-    if len(query.text) >= 3 and word.startswith(query.text):
+    if len(asked) >= 3 and word.startswith(asked):
         return _Pair(PREFIX, "prefix")
-    if similarity >= TYPO_MIN or (query.letters == other.letters and len(word) >= 4):
+    if similarity >= TYPO_MIN or (
+        len(word) == len(asked) >= 4 and "".join(sorted(word)) == query.letters
+    ):
         return _Pair(min(max(similarity, TYPO_MIN), TYPO_MAX), "typo")
     return _Pair(similarity * 0.5, "")
 
 
 def _name_score(
-    query: Sequence[_Token], variant: _Variant, cache: dict[tuple[str, str], _Pair]
-) -> tuple[float, list[tuple[int, int, _Pair]]]:
-    cells: list[tuple[float, int, int, _Pair]] = []
-    for qi, token in enumerate(query):
-        for wi, word in enumerate(variant.words):
-            key = (token.text, word)
-            pair = cache.get(key)
-            if pair is None:
-                pair = cache[key] = _pair(token, word)
-            cells.append((pair.score, qi, wi, pair))
-    cells.sort(key=lambda cell: -cell[0])
-    used_q: set[int] = set()
-    used_w: set[int] = set()
-    chosen: list[tuple[int, int, _Pair]] = []
-    total = 0.0
-    for value, qi, wi, pair in cells:
-        if qi in used_q or wi in used_w:
-            continue
-        used_q.add(qi)
-        used_w.add(wi)
-        chosen.append((qi, wi, pair))
-        total += value
-        if len(used_q) == len(query):
-            break
-    score = total / len(query)
-    if len(query) >= 2 and not variant.alias and len(variant.words) >= 2:
-        matched_roles = {variant.roles[wi] for _, wi, pair in chosen if pair.score >= TYPO_MIN}
-        if "surname" not in matched_roles:
+    rows: Sequence[dict[str, float]], query: Sequence[_Token], variant: _Variant
+) -> tuple[float, tuple[tuple[int, int], ...]]:
+    """The best one-to-one pairing of query tokens with the variant's words, and its score."""
+    words = variant.words
+    scores: list[list[float]] = []
+    for token, row in zip(query, rows, strict=True):
+        line = []
+        for word in words:
+            value = row.get(word)
+            if value is None:
+                value = row[word] = _pair(token, word).score
+            line.append(value)
+        scores.append(line)
+    count = len(query)
+    chosen: tuple[tuple[int, int], ...]
+    if count == 1:
+        line = scores[0]
+        best = max(range(len(words)), key=line.__getitem__)
+        total, chosen = line[best], ((0, best),)
+    elif count == 2 and len(words) >= 2:
+        total, chosen = -1.0, ()
+        first, second = scores
+        for i, a in enumerate(first):
+            for j, b in enumerate(second):
+                if i != j and a + b > total:
+                    total, chosen = a + b, ((0, i), (1, j))
+    else:
+        cells = sorted(
+            ((value, qi, wi) for qi, line in enumerate(scores) for wi, value in enumerate(line)),
+            reverse=True,
+        )
+        used_q: set[int] = set()
+        used_w: set[int] = set()
+        picked: list[tuple[int, int]] = []
+        total = 0.0
+        for value, qi, wi in cells:
+            if qi in used_q or wi in used_w:
+                continue
+            used_q.add(qi)
+            used_w.add(wi)
+            picked.append((qi, wi))
+            total += value
+        chosen = tuple(picked)
+    score = total / count
+    if count >= 2 and not variant.alias and len(words) >= 2:
+        if not any(
+            variant.roles[wi] == "surname" and scores[qi][wi] >= TYPO_MIN for qi, wi in chosen
+        ):
             score *= 0.85  # two names asked for and the surname is not one of them
     return score, chosen
 
@@ -508,60 +558,69 @@ def rank(
     limit: int | None = None,
     min_score: float = 0.0,
 ) -> list[Match]:
-    """The candidates that match the query, best first, each with a score and its reasons."""
+    """The candidates that match the query better than ``min_score``, best first (at most
+    ``limit``), each with a score from 0 to 1 and, when read, the reasons."""
     query = [_token(word) for word in plan.name_tokens]
-    cache: dict[tuple[str, str], _Pair] = {}
-    scored: list[_Scored] = []
+    rows: list[dict[str, float]] = [{} for _ in query]  # query token -> word -> how they pair
+    has_date = plan.has_date
+    found: list[tuple[float, Candidate, _Best | None]] = []
     for candidate in candidates:
-        best: _Scored | None = None
+        best_score = 0.0
+        best: _Best | None = None
         if query:
-            for variant in _variants(candidate):
-                value, pairs = _name_score(query, variant, cache)
-                if variant.alias:
-                    value *= ALIAS_FACTOR
-                if best is None or value > best.score:
-                    best = _Scored(value, candidate, variant, pairs)
+            variant = _name_variant(candidate.first_name or "", candidate.last_name or "")
+            if variant is not None:
+                best_score, pairs = _name_score(rows, query, variant)
+                best = _Best(variant, pairs)
+            for alias in candidate.aliases:
+                other = _alias_variant(alias)
+                if other is None:
+                    continue
+                value, pairs = _name_score(rows, query, other)
+                value *= ALIAS_FACTOR
+                if value > best_score:
+                    best_score, best = value, _Best(other, pairs)
+        if has_date:
+            date_value, reason = _date_score(plan, candidate)
             if best is None:
-                best = _Scored(0.0, candidate, None)
-        else:
-            best = _Scored(0.0, candidate, None)
-        if plan.has_date:
-            date_value, best.date_reason = _date_score(plan, candidate)
-            if query:
-                best.score = NAME_WEIGHT * best.score + DATE_WEIGHT * date_value
-            else:
-                best.score = date_value
-        if best.score > min_score:
-            scored.append(best)
-    scored.sort(key=lambda item: (-item.score, str(item.candidate.id)))
+                best = _Best(None, ())
+            best.date_reason = reason
+            best_score = (
+                NAME_WEIGHT * best_score + DATE_WEIGHT * date_value if query else date_value
+            )
+        if best_score > min_score:
+            found.append((best_score, candidate, best))
+    found.sort(key=lambda item: (-item[0], str(item[1].id)))
     if limit is not None:
-        scored = scored[:limit]
-    return [_match(plan, query, item) for item in scored]
+        found = found[:limit]
+    return [
+        Match(candidate, round(min(1.0, value), 4), plan, details)
+        for value, candidate, details in found
+    ]
 
 
-def _match(plan: QueryPlan, query: Sequence[_Token], item: _Scored) -> Match:
+def _reasons(plan: QueryPlan, candidate: Candidate, best: _Best | None) -> tuple[str, ...]:
+    if best is None:
+        return ()
     reasons: list[str] = []
-    variant = item.variant
+    variant = best.variant
+    query = [_token(word) for word in plan.name_tokens]
     if variant is not None:
         if variant.alias:
-            reasons.append(f"alias {variant.label!r}")
-        for qi, wi, pair in sorted(item.pairs, key=lambda chosen: chosen[1]):
+            reasons.append(f"alias {variant.alias!r}")
+        matched = 0
+        for qi, wi in sorted(best.pairs, key=lambda chosen: chosen[1]):
+            pair = _pair(query[qi], variant.words[wi])
             reason = _pair_reason(query[qi].text, variant.words[wi], variant.roles[wi], pair)
             if reason:
                 reasons.append(reason)
-        unmatched = len(query) - sum(1 for _, _, pair in item.pairs if pair.kind and pair.score)
+                matched += 1
+        unmatched = len(query) - matched
         if unmatched > 0:
             reasons.append(f"{unmatched} name{'s' if unmatched > 1 else ''} not matched")
-    if item.date_reason:
-        reasons.append(item.date_reason)
-    return Match(
-        id=item.candidate.id,
-        score=round(max(0.0, min(1.0, item.score)), 4),
-        reasons=tuple(reasons),
-        candidate=item.candidate,
-        matched=variant.label if variant else "",
-        via_alias=bool(variant and variant.alias),
-    )
+    if best.date_reason:
+        reasons.append(best.date_reason)
+    return tuple(reasons)
 
 
 def _pair_reason(asked: str, word: str, role: str, pair: _Pair) -> str:
