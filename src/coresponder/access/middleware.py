@@ -75,6 +75,8 @@ class PolicyMiddleware:
                 object_id=match.view_name if match else request.path,
                 outcome="denied",
             )
+            if policy.not_found_when_denied:
+                return render(request, "404.html", status=404)
             return render(request, "403.html", status=403)
         context.current().role = role.value
         return None

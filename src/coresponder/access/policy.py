@@ -29,6 +29,9 @@ class Policy:
     token_scope: str | None = None
     audits: str = "nothing"
     reason: str = ""
+    # A record's own page: refused as "not found" (404), so that whether it exists is not
+    # given away to someone who may not see records of its kind at all.
+    not_found_when_denied: bool = False
 
     def describe(self) -> str:
         if self.gate is Gate.CAPABILITY:
@@ -53,10 +56,20 @@ def password_session(reason: str, audits: str = "nothing") -> Callable[[F], F]:
 
 
 def requires(
-    capability: Capability, *, audits: str, token_scope: str | None = None
+    capability: Capability,
+    *,
+    audits: str,
+    token_scope: str | None = None,
+    not_found_when_denied: bool = False,
 ) -> Callable[[F], F]:
     return declare(
-        Policy(Gate.CAPABILITY, capability=capability, audits=audits, token_scope=token_scope)
+        Policy(
+            Gate.CAPABILITY,
+            capability=capability,
+            audits=audits,
+            token_scope=token_scope,
+            not_found_when_denied=not_found_when_denied,
+        )
     )
 
 
