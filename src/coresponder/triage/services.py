@@ -8,16 +8,19 @@ decided again with it.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import polars as pl
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -28,6 +31,7 @@ from coresponder.accounts.models import Agency
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.services import audit_record
 from coresponder.calls.models import Call, ImportBatch
+from coresponder.triage.engine import bulk
 from coresponder.triage.engine.classifier import normalise_call_type
 from coresponder.triage.engine.policy import POLICE_ON_SCENE, PROGRAM_MODES, Policy, load_policy
 from coresponder.triage.engine.taxonomy import CATEGORIES
@@ -147,10 +151,12 @@ class TriageRun:
 
 def calls_triage_batch(*, agency: Agency, batch: ImportBatch) -> TriageRun:
     """Decide on the calls a batch wrote. A live batch (from the API) also weighs the
-    program's capacity now; a file of past calls does not know it."""
-    calls = Call.objects.filter(agency=agency, batch=batch)
-    live = batch.profile == "api"
-    return _triage(agency, calls, live=live, actor=None, batch=batch)
+    program's capacity now; a file of past calls does not know it, and is decided column-wise
+    (``_triage_in_bulk``): a file brings up to millions of calls at once."""
+    if batch.profile == "api":
+        calls = Call.objects.filter(agency=agency, batch=batch)
+        return _triage(agency, calls, live=True, actor=None, batch=batch)
+    return _triage_in_bulk(agency, batch)
 
 
 def calls_triage_pending(*, agency: Agency, actor: Any | None = None) -> TriageRun:
@@ -183,6 +189,19 @@ def _triage(
             if row["pk"] in first_time:  # a call decided again is not seen again
                 seen_types.add(triaged)
         run.decided += len(rows)
+    _close_run(agency, run, seen_types, actor=actor, batch=batch)
+    return run
+
+
+def _close_run(
+    agency: Agency,
+    run: TriageRun,
+    seen_types: _TypeTally,
+    *,
+    actor: Any | None,
+    batch: ImportBatch | None,
+) -> None:
+    """The review queue's new call types and the run's audit event."""
     if run.decided:
         with transaction.atomic():
             run.new_types = _queue_new_types(agency, seen_types)
@@ -198,7 +217,179 @@ def _triage(
                 },
                 agency_id=agency.pk,
             )
+
+
+# ---- Deciding on a file's calls column-wise ------------------------------------------------
+
+# A file import's calls are read back a page at a time: one query and one column-wise
+# decision a page, with memory bounded whatever the file's size.
+BULK_PAGE = 200_000
+_PAGE_TEXT = (
+    "initial_type_code", "initial_type_text", "final_type_code", "final_type_text",
+    "disposition_text", "priority", "narrative", "beat", "district", "content_hash",
+)  # fmt: skip
+_PAGE_COLUMNS = ("pk", "stamp", "received_at", *_PAGE_TEXT, *bulk.FLAG_FIELDS)
+
+
+def _triage_in_bulk(agency: Agency, batch: ImportBatch) -> TriageRun:
+    """Decide on the calls a file import wrote, each distinct situation once
+    (``bulk.decide_calls``: the same decisions as ``Triager.triage`` call by call), and write
+    them in bulk (COPY on PostgreSQL)."""
+    triager = triager_for(agency)
+    run, seen_types = TriageRun(), _TypeTally()
+    last_pk = 0
+    while (page := _call_page(batch, last_pk)) is not None:
+        answers, triaged = bulk.decide_calls(page, triager, agency.time_zone)
+        with transaction.atomic():
+            first_time = _store_in_bulk(agency, batch, page, (answers, triaged), last_pk)
+        for answer, calls in answers.value_counts().iter_rows():
+            run.modes[triaged[answer].decision.mode] += calls
+        for answer, calls in answers.filter(first_time).value_counts().iter_rows():
+            seen_types.add(triaged[answer], calls)  # a call decided again is not seen again
+        run.decided += page.height
+        last_pk = page["pk"][-1]
+    _close_run(agency, run, seen_types, actor=None, batch=batch)
     return run
+
+
+def _call_page(batch: ImportBatch, after_pk: int) -> pl.DataFrame | None:
+    """The next page of the batch's calls by primary key, as the columns triage reads: the
+    received time stored (``stamp``) and as ISO text with its offset, flags as text."""
+    quote = connection.ops.quote_name
+    table = quote(Call._meta.db_table)
+    text = ", ".join(quote(name) for name in _PAGE_TEXT)
+    where = f"batch_id = {int(batch.pk)} AND id > {int(after_pk)} ORDER BY id LIMIT {BULK_PAGE}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            iso = "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+            flags = ", ".join(f"flags->>'{flag}'" for flag in bulk.FLAG_FIELDS)
+            sql = f"SELECT id, {iso} || '+00:00', {iso} || '+00:00', {text}, {flags} FROM {table} WHERE {where}"  # noqa: S608, E501
+            frame = _copied_out(cursor, sql)
+        else:
+            # Expressions, not the columns themselves: Django's converters would parse every
+            # stamp into a datetime.
+            flags = ", ".join(
+                f"CAST(json_extract(flags, '$.{flag}') AS TEXT)" for flag in bulk.FLAG_FIELDS
+            )
+            sql = f"SELECT id, received_at || '', received_at || '+00:00', {text}, {flags} FROM {table} WHERE {where}"  # noqa: S608, E501
+            cursor.execute(sql)
+            schema = {name: pl.String for name in _PAGE_COLUMNS} | {"pk": pl.Int64}
+            frame = pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+    if frame.is_empty():
+        return None
+    return frame.with_columns(pl.col(_PAGE_TEXT).fill_null(""))
+
+
+def _copied_out(cursor: Any, sql: str) -> pl.DataFrame:
+    """PostgreSQL: the query's rows through COPY as CSV, read by Polars (an unquoted empty
+    field is NULL)."""
+    buffer = io.BytesIO()
+    with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    schema = {name: pl.String for name in _PAGE_COLUMNS} | {"pk": pl.Int64}
+    if not buffer.getbuffer().nbytes:
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
+
+
+def _store_in_bulk(
+    agency: Agency,
+    batch: ImportBatch,
+    page: pl.DataFrame,
+    decided: tuple[pl.Series, list[Triaged]],
+    after_pk: int,
+) -> pl.Series:
+    """Write a page's decisions: new ones in bulk, those of calls decided before (an updated
+    call) updated in place. Returns, per row, whether the call was decided for the first
+    time."""
+    answers, triaged = decided
+    existing = dict(
+        TriageDecision.objects.filter(
+            call__batch=batch, call_id__gt=after_pk, call_id__lte=page["pk"][-1]
+        ).values_list("call_id", "pk")
+    )
+    outcomes = _outcome_frame(triaged)
+    now = timezone.now()
+    rows = page.select(
+        pl.lit(agency.pk, dtype=pl.Int64).alias("agency_id"),
+        pl.col("pk").alias("call_id"),
+        pl.col("stamp").alias("received_at"),
+        answers.alias("answer"),
+        pl.col("content_hash").alias("call_content_hash"),
+    ).join(outcomes, on="answer", how="left", maintain_order="left")
+    rows = rows.with_columns(pl.lit(_stamp(now)).alias("decided_at")).select(
+        "agency_id", "call_id", *_COLUMNS
+    )
+    first_time = ~page["pk"].is_in(list(existing))
+    _insert_decisions(rows.filter(first_time))
+    if existing:
+        updates = rows.filter(~first_time)
+        ids = [existing[pk] for pk in updates["call_id"].to_list()]
+        _update_decisions(updates.select(_COLUMNS).with_columns(pl.Series("id", ids)))
+    return first_time
+
+
+def _outcome_frame(triaged: list[Triaged]) -> pl.DataFrame:
+    """One row of decision values per distinct answer (``answer``: its position)."""
+    rows = []
+    for answer, result in enumerate(triaged):
+        decision = result.decision
+        reasons = [reason.as_dict() for reason in decision.reasons]
+        if result.hidden_behavioural_health:
+            reasons.append(hidden_reason(result.hidden_behavioural_health))
+        rows.append(
+            (
+                answer, result.call_type_key[:255], decision.category, decision.vera_category,
+                decision.behavioural_health, bool(result.hidden_behavioural_health),
+                decision.mode, decision.eligible, decision.confidence, decision.rule,
+                json.dumps(reasons, cls=DjangoJSONEncoder),
+                json.dumps(sorted(decision.flags), cls=DjangoJSONEncoder),
+                decision.policy_version,
+            )
+        )  # fmt: skip
+    schema = {"answer": pl.UInt32, **{name: _OUTCOME_TYPES.get(name, pl.String)
+              for name in _COLUMNS[1:13]}}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+_OUTCOME_TYPES = {
+    "behavioural_health": pl.Boolean, "hidden_behavioural_health": pl.Boolean,
+    "eligible": pl.Boolean, "confidence": pl.Float64,
+}  # fmt: skip
+
+
+def _stamp(moment: datetime) -> Any:
+    if connection.vendor == "postgresql":
+        return moment.isoformat()
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _insert_decisions(rows: pl.DataFrame) -> None:
+    if rows.is_empty():
+        return
+    quote = connection.ops.quote_name
+    table = quote(TriageDecision._meta.db_table)
+    columns = ", ".join(quote(name) for name in rows.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * rows.width)
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows.rows())
+            return
+        # COPY of the frame as CSV: an empty quoted text is '', an unquoted empty field NULL.
+        buffer = io.BytesIO()
+        rows.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+
+
+def _update_decisions(rows: pl.DataFrame) -> None:
+    quote = connection.ops.quote_name
+    table = quote(TriageDecision._meta.db_table)
+    sets = ", ".join(f"{quote(name)} = %s" for name in _COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows.rows())  # noqa: S608
 
 
 def _store(
@@ -279,11 +470,11 @@ class _TypeTally:
         self.counts: Counter[str] = Counter()
         self.first: dict[str, Triaged] = {}
 
-    def add(self, triaged: Triaged) -> None:
+    def add(self, triaged: Triaged, calls: int = 1) -> None:
         if triaged.classification.method == "override":
             return
         key = triaged.call_type_key
-        self.counts[key] += 1
+        self.counts[key] += calls
         self.first.setdefault(key, triaged)
 
 

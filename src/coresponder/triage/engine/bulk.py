@@ -16,7 +16,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from coresponder.calls.engine.columnar import PY_SPACE
 from coresponder.calls.engine.profile import Profile
 from coresponder.calls.engine.reader import read_chunks
 from coresponder.calls.engine.records import CallRecord
@@ -120,9 +121,8 @@ def columnar_road(profile: Profile) -> bool:
 def _columnar(
     path: Path, profile: Profile, triager: Triager, zone: str
 ) -> tuple[pl.LazyFrame, BulkSummary]:
-    program = triager.policy.program
     # Districts and beats matter only to a program that serves part of the agency.
-    areas = AREA_FIELDS if program.service_area else ()
+    areas = AREA_FIELDS if triager.policy.program.service_area else ()
     source = {
         name: profile.fields[name].columns[0]
         for name in ("event_number", "received_at", *TEXT_FIELDS, *FLAG_FIELDS, "narrative") + areas
@@ -149,9 +149,126 @@ def _columnar(
         .with_columns(*_missing(source, areas))
     )
     try:
-        frame = _with_local_minutes(query.collect(), zone)
+        frame, combos = _situations(query.collect(), triager, zone)
     except (pl.exceptions.PolarsError, OSError) as error:
         raise BulkError(f"{path}: cannot read it as {profile.name} ({error}).") from None
+    decisions = _decide_distinct(combos.select(DECISION_KEYS).unique(), triager)
+    hidden = _hidden_distinct(combos.select(HIDDEN_KEYS).unique(), triager)
+    # The outputs are put together once per distinct combination, then joined to the rows;
+    # their text stays dictionary-encoded (categorical) rather than copied per row.
+    outputs = _combined(
+        combos.join(decisions, on=DECISION_KEYS, nulls_equal=True).join(
+            hidden, on=HIDDEN_KEYS, nulls_equal=True
+        )
+    )
+    result = (
+        frame.select("event_number", "received_at", "combination")
+        .lazy()
+        .join(
+            outputs.select("combination", *OUTPUT_COLUMNS[2:]).lazy(),
+            on="combination",
+            maintain_order="left",  # the decisions in the file's order
+        )
+        .select("event_number", "received_at", *OUTPUT_COLUMNS[2:])
+    )
+    return result, _summary(outputs, len(decisions), "columnar")
+
+
+# ---- Stored calls --------------------------------------------------------------------------
+
+# What ``decide_calls`` reads: the received time as ISO text with its offset, the rest as the
+# calls table holds it (flags as text the calls reader takes as true or false: "1", "true").
+CALL_COLUMNS = ("received_at", *TEXT_FIELDS, *FLAG_FIELDS, "narrative", *AREA_FIELDS)
+_FALLBACK_KEYS = ["fallback_code", "fallback_text"]
+
+
+def decide_calls(
+    frame: pl.DataFrame, triager: Triager, zone: str
+) -> tuple[pl.Series, list[Triaged]]:
+    """Decide on calls given as columns (``CALL_COLUMNS``), each distinct situation once.
+    Returns, per row, the position of its answer in the list of answers; each answer equals
+    ``triager.triage`` of that row's facts (hidden behavioural health included)."""
+    frame, combos = _situations(frame.select(CALL_COLUMNS), triager, zone)
+    # With no initial type the final one is decided on (as Triager.triage does).
+    no_initial = _blank("initial_type_code") & _blank("initial_type_text")
+    combos = combos.with_columns(
+        pl.when(no_initial).then(pl.col(f"final_type_{part}")).otherwise(pl.lit(""))
+        .cast(pl.String).alias(f"fallback_{part}")
+        for part in ("code", "text")
+    )  # fmt: skip
+    decision_keys = [*DECISION_KEYS, *_FALLBACK_KEYS]
+    decisions = combos.select(decision_keys).unique(maintain_order=True)
+    hidden = combos.select(HIDDEN_KEYS).unique(maintain_order=True)
+    decided = [_decided(row, triager) for row in decisions.iter_rows(named=True)]
+    evidence = [_evidence(row, triager) for row in hidden.iter_rows(named=True)]
+    pairs = combos.join(
+        decisions.with_row_index("decision"), on=decision_keys, nulls_equal=True
+    ).join(hidden.with_row_index("hidden"), on=HIDDEN_KEYS, nulls_equal=True)
+    answers = pairs.select("decision", "hidden").unique(maintain_order=True)
+    triaged = [_with_hidden(decided[d], evidence[h]) for d, h in answers.iter_rows()]
+    per_combination = pairs.select("combination", "decision", "hidden").join(
+        answers.with_row_index("answer"), on=["decision", "hidden"]
+    )
+    answer = frame.select("combination").join(
+        per_combination.select("combination", "answer"), on="combination", how="left",
+        maintain_order="left",
+    )["answer"]  # fmt: skip
+    return answer, triaged
+
+
+def _blank(name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.String).fill_null("").str.strip_chars(PY_SPACE) == ""
+
+
+def _decided(row: dict[str, Any], triager: Triager) -> Triaged:
+    return triager.triage(
+        CallFacts(
+            initial_type_code=row["initial_type_code"],
+            initial_type_text=row["initial_type_text"],
+            final_type_code=row["fallback_code"],
+            final_type_text=row["fallback_text"],
+            priority=row["priority_class"],
+            flags={flag: bool(row[f"{flag}_on"]) for flag in FLAG_FIELDS},
+            narrative_cues=_decode(row["cues"]),
+            program_open=row["program_open"],
+            in_service_area=row["in_service_area"],
+        ),
+        with_hidden=False,
+    )
+
+
+def _evidence(row: dict[str, Any], triager: Triager) -> tuple[str, ...]:
+    facts = CallFacts(
+        **{name: row[name] for name in AFTER_FIELDS}, narrative_cues=_decode(row["cues"])
+    )
+    return triager.hidden_evidence(facts)
+
+
+def _with_hidden(decided: Triaged, evidence: tuple[str, ...]) -> Triaged:
+    """As Triager.triage: hidden evidence counts only for a decision that was not a
+    behavioural-health one."""
+    hidden = () if decided.decision.behavioural_health else evidence
+    return replace(decided, hidden_behavioural_health=hidden)
+
+
+# A decision depends on the dispatch type and what was known at dispatch; the hidden
+# behavioural-health check on what was learnt after. Each is worked out once per distinct
+# combination of its own inputs.
+DECISION_KEYS = [
+    "initial_type_code", "initial_type_text", "priority_class",
+    *(f"{flag}_on" for flag in FLAG_FIELDS), "cues", "program_open", "in_service_area",
+]  # fmt: skip
+HIDDEN_KEYS = [*AFTER_FIELDS, "cues"]
+
+
+def _situations(
+    frame: pl.DataFrame, triager: Triager, zone: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the rows with their ``combination``, the distinct combinations with what the policy
+    reads of them: flags as booleans, the priority class, the service area)."""
+    program = triager.policy.program
+    areas = AREA_FIELDS if program.service_area else ()
+    frame = _with_local_minutes(frame, zone)
     # Per row, only what differs from row to row: the time (program hours) and the narrative.
     frame = frame.with_columns(
         _open_expression(program).alias("program_open"),
@@ -167,34 +284,7 @@ def _columnar(
         _priority_class(triager.policy.priorities_named()).alias("priority_class"),
         _area_expression(program).alias("in_service_area"),
     )
-    # A decision depends on the dispatch type and what was known at dispatch; the hidden
-    # behavioural-health check on what was learnt after. Each is worked out once per distinct
-    # combination of its own inputs.
-    decision_keys = [
-        "initial_type_code", "initial_type_text", "priority_class",
-        *(f"{flag}_on" for flag in FLAG_FIELDS), "cues", "program_open", "in_service_area",
-    ]  # fmt: skip
-    hidden_keys = [*AFTER_FIELDS, "cues"]
-    decisions = _decide_distinct(combos.select(decision_keys).unique(), triager)
-    hidden = _hidden_distinct(combos.select(hidden_keys).unique(), triager)
-    # The outputs are put together once per distinct combination, then joined to the rows;
-    # their text stays dictionary-encoded (categorical) rather than copied per row.
-    outputs = _combined(
-        combos.join(decisions, on=decision_keys, nulls_equal=True).join(
-            hidden, on=hidden_keys, nulls_equal=True
-        )
-    )
-    result = (
-        frame.select("event_number", "received_at", "combination")
-        .lazy()
-        .join(
-            outputs.select("combination", *OUTPUT_COLUMNS[2:]).lazy(),
-            on="combination",
-            maintain_order="left",  # the decisions in the file's order
-        )
-        .select("event_number", "received_at", *OUTPUT_COLUMNS[2:])
-    )
-    return result, _summary(outputs, len(decisions), "columnar")
+    return frame, combos
 
 
 def _combinations(frame: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
