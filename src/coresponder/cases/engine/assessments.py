@@ -731,7 +731,7 @@ class _Loader:
             self.problem(self.key_line(key, line, contains) if key else line, qid, message)
 
         if qid in seen:
-            bad("", f"question id {qid!r} is used twice (first at line {seen[qid].line}).")
+            bad("id", f"question id {qid!r} is used twice (first at line {seen[qid].line}).")
             return None
         for key in sorted(set(item) - _QUESTION_KEYS):
             bad(key, f"unknown key {key!r}.")
