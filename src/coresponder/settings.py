@@ -59,6 +59,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+    # Tests run on a file, as the product does: an in-memory database locks whole tables
+    # between connections, so concurrent writers would fail there for a reason production
+    # never meets.
+    _database["TEST"] = {"NAME": str(DATA_DIR / "test-coresponder.sqlite3")}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SQLITE_DISK_ENCRYPTION_ATTESTED = env_bool("COREPONDER_SQLITE_DISK_ENCRYPTION_ATTESTED", False)
