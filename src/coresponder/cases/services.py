@@ -148,11 +148,26 @@ def person_create(
 
 
 @_conflicts_audited
-def person_update(*, actor: Any, person: Person, expected_version: int, **fields: Any) -> Person:
+def person_update(
+    *,
+    actor: Any,
+    person: Person,
+    expected_version: int,
+    aliases: Iterable[str] | None = None,
+    **fields: Any,
+) -> Person:
+    """Change a person; ``aliases``, when given, replace the other names they go by."""
     _require(actor, Capability.EDIT_CASES)
     _same_agency(actor, person)
     with transaction.atomic():
         _save_versioned(actor, person, expected_version, _person_values(fields))
+        if aliases is not None:
+            person.aliases.all().delete()
+            PersonAlias.objects.bulk_create(
+                PersonAlias(person=person, name=name.strip()[:200])
+                for name in aliases
+                if name.strip()
+            )
         search.index_person(person)
         audit_record(
             actor=actor,
