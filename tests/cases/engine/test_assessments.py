@@ -420,3 +420,12 @@ def test_random_answers_never_raise(code: str, data: st.DataObject) -> None:
     visible = {q.id for q in instrument.visible_questions(answers)}
     assert set(result.missing) <= visible and set(result.answers) <= visible
     assert re.search(r"risk level (low|moderate|high|imminent)", result.summary)
+
+
+def test_the_documented_example_instrument_loads_and_scores() -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "assessments.md"
+    example = re.search(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    assert example
+    instrument = load_instrument(example.group(1), name="docs/assessments.md")
+    result = instrument.score({"upset": "yes", "how_often": "daily", "distress": 1})
+    assert result.flag_ids == {"upset", "daily", "upset_daily"} and result.risk_level == "high"
