@@ -74,6 +74,13 @@ def demo(call_count: int, seed: int) -> None:
             data_dir=Path(settings.DATA_DIR) / "demo",
         )
         click.echo(f"Calls: {json.dumps(summary.as_json())}")
+        from coresponder.cases.demo import load_demo_cases
+
+        cases = load_demo_cases(Agency.objects.get(slug="riverside"), seed=seed)
+        click.echo(
+            f"Cases: {cases.cases:,} for {cases.people:,} people, {cases.encounters:,} "
+            f"encounters, {cases.notes:,} notes, {cases.tasks_open:,} open follow-ups."
+        )
     marker = Path(settings.DATA_DIR) / "demo-mode"
     marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
     click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")
