@@ -56,7 +56,7 @@ def people_search(*, user: Any, query: str) -> list[PersonMatch]:
         return []
     audit_record(actor=user, action=AuditAction.PEOPLE_SEARCHED, data={"length": len(query)})
     plan = engine.query_keys(query)
-    keys = plan.all_keys
+    keys = _lookup_keys(plan)
     if not keys:
         return []
     candidate_ids = list(
@@ -75,6 +75,14 @@ def people_search(*, user: Any, query: str) -> list[PersonMatch]:
         PersonMatch(people[match.id], match.score, list(match.reasons))
         for match in ranked[:RESULTS]
     ]
+
+
+def _lookup_keys(plan: engine.QueryPlan) -> frozenset[str]:
+    """The keys candidates are looked up by. A birth year alone matches about one person in
+    eighty: with a name it only ranks (the engine weighs it), without one it looks up."""
+    if plan.name_tokens and not plan.birth_dates:
+        return plan.keys
+    return plan.all_keys
 
 
 def _candidate(person: Person) -> engine.Candidate:
