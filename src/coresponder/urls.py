@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("coresponder.audit.urls")),
     path("calls/", include("coresponder.calls.urls")),
     path("triage/", include("coresponder.triage.urls")),
+    path("cases/", include("coresponder.cases.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -43,11 +43,15 @@ TARGET_TOKEN = "{target_token}"
 TARGET_CALL = "{target_call}"
 TARGET_REVIEW = "{target_review}"
 TARGET_CASE = "{target_case}"
+TARGET_PERSON = "{target_person}"
+TARGET_NOTE = "{target_note}"
+TARGET_TASK = "{target_task}"
 NO_SUCH_OVERRIDE = "999999"  # allowed roles get 404, the others 403
 CALL_READERS = {"dispatcher": 200, "officer": 200, "social_worker": 200, "supervisor": 200}
 TRIAGERS = {"dispatcher": 200, "supervisor": 200}
 TRIAGE_MANAGERS = {"supervisor": 200, "admin": 200}
 CASE_WORKERS = {"social_worker": 200, "supervisor": 200}
+CASE_RECORD = only(CASE_WORKERS, others=404)  # a record's page: 404 for everyone else
 
 PAGES: dict[str, Expectation] = {
     "core:home": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
@@ -82,6 +86,29 @@ PAGES: dict[str, Expectation] = {
         "post", {"pk": NO_SUCH_OVERRIDE}, only({"supervisor": 404, "admin": 404})
     ),
     "triage:report": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
+    "cases:caseload": Expectation("get", statuses=only(CASE_WORKERS)),
+    "cases:reassign": Expectation("post", statuses=only({"supervisor": 400})),
+    "cases:my_day": Expectation("get", statuses=only(CASE_WORKERS)),
+    "cases:people": Expectation("get", statuses=only(CASE_WORKERS)),
+    "cases:person_new": Expectation("get", statuses=only(CASE_WORKERS)),
+    "cases:person": Expectation("get", {"public_id": TARGET_PERSON}, CASE_RECORD),
+    "cases:person_edit": Expectation("get", {"public_id": TARGET_PERSON}, CASE_RECORD),
+    "cases:new": Expectation("get", statuses=only(CASE_WORKERS)),
+    "cases:detail": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:edit": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:status": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:encounter_new": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:note_new": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:assessment_new": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:safety_plan": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:task_new": Expectation("get", {"public_id": TARGET_CASE}, CASE_RECORD),
+    "cases:note": Expectation("get", {"public_id": TARGET_NOTE}, CASE_RECORD),
+    "cases:note_amend": Expectation("get", {"public_id": TARGET_NOTE}, CASE_RECORD),
+    "cases:task_complete": Expectation(
+        "post",
+        {"public_id": TARGET_TASK},
+        only({"social_worker": 302, "supervisor": 302}, others=404),
+    ),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})

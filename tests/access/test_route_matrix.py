@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coresponder.accounts.services import api_token_create
-from coresponder.cases.services import case_open, person_create
+from coresponder.cases.services import case_open, note_write, person_create, task_create
 from coresponder.triage.models import CallTypeReview
 from tests.access.route_expectations import API, API_BODIES, PAGES, ROLES
 from tests.calls.factories import make_call
@@ -31,6 +31,10 @@ def targets(personas: Personas) -> dict[str, str]:
     call = make_call(personas.agency)
     person = person_create(actor=personas.worker_a, first_name="Ana", last_name="Diaz")
     case = case_open(actor=personas.worker_a, person=person, source="self_referral")
+    note = note_write(actor=personas.worker_a, case=case, body="Met at the library.")
+    task = task_create(
+        actor=personas.worker_a, case=case, title="Call back", due_at=case.created_at
+    )
     return {
         "target_user": str(target.public_id),
         "target_token": str(token.public_id),
@@ -38,6 +42,8 @@ def targets(personas: Personas) -> dict[str, str]:
         "target_review": str(CallTypeReview.objects.get(agency=personas.agency).public_id),
         "target_person": str(person.public_id),
         "target_case": str(case.public_id),
+        "target_note": str(note.public_id),
+        "target_task": str(task.public_id),
     }
 
 

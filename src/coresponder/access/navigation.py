@@ -21,6 +21,9 @@ class NavItem:
 NAVIGATION = [
     NavItem("Home", "core:home", Capability.VIEW_HOME),
     NavItem("Calls", "calls:list", Capability.VIEW_CALLS),
+    NavItem("Cases", "cases:caseload", Capability.VIEW_CASES),
+    NavItem("My day", "cases:my_day", Capability.VIEW_CASES),
+    NavItem("People", "cases:people", Capability.VIEW_CASES),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
     NavItem("Call types", "triage:review", Capability.MANAGE_TRIAGE),
     NavItem("Triage agreement", "triage:report", Capability.VIEW_AGGREGATES),
