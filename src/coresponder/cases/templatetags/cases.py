@@ -41,3 +41,12 @@ def flag_labels(assessment: Any) -> list[str]:
     found = instrument_named(assessment.instrument)
     labels = {flag.id: flag.label for flag in found.flags} if found else {}
     return [labels.get(flag, flag) for flag in assessment.flags]
+
+
+@register.filter
+def can_edit_cases(user: Any) -> bool:
+    """Whether the user's roles let them write case records (for links into the case pages)."""
+    from coresponder.access.principal import has_capability
+    from coresponder.access.roles import Capability
+
+    return bool(user.is_authenticated) and has_capability(user, Capability.EDIT_CASES)
