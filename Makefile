@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import bench-triage clean
+.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import bench-triage bench-cases clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -48,6 +48,9 @@ bench-import: install-dev
 
 bench-triage: install-dev
 	$(BIN)/python benchmarks/bench_triage.py
+
+bench-cases: install-dev
+	$(BIN)/python benchmarks/bench_cases.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
