@@ -284,11 +284,21 @@ def test_an_assessment_shows_follow_up_questions_as_answers_change(
     client = client_for(personas.worker_a)
     url = _url("cases:assessment_new", case)
     first = client.get(url + "?instrument=suicide_risk_screen").content.decode()
-    assert "thoughts about ending your life" in first and "how you would do it" not in first
+    assert 'id="question-thoughts_recent">' in first
+    assert 'id="question-plan" hidden' in first
     shown = client.post(
-        url, {"instrument": "suicide_risk_screen", "thoughts_recent": "yes"}, **HX
+        url,
+        {
+            "instrument": "suicide_risk_screen",
+            "thoughts_recent": "yes",
+            "shown": ["thoughts_recent", "past_attempt"],
+        },
+        **HX,
     ).content.decode()
+    # Only the questions just shown are sent, out of band; the others keep their answers.
+    assert 'id="question-plan" hx-swap-oob="true"' in shown
     assert "how you would do it" in shown and "<html" not in shown
+    assert "question-past_attempt" not in shown and "question-intent" not in shown
 
 
 def test_an_assessment_names_missing_answers_then_scores_and_raises_the_risk(

@@ -638,11 +638,13 @@ def safety_plan_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 
 @dataclass(frozen=True)
 class QuestionField:
-    """One question as shown: its current answer and any problem with it."""
+    """One question as shown: whether skip logic shows it, its answer and any problem."""
 
     question: Question
+    visible: bool
     value: str
     error: str = ""
+    controls: bool = False  # other questions depend on its answer
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -669,10 +671,27 @@ def _answers(request: HttpRequest, instrument: Instrument) -> dict[str, str]:
 def _question_fields(
     instrument: Instrument, answers: dict[str, str], errors: dict[str, str]
 ) -> list[QuestionField]:
+    """Every question, each marked visible or not by the skip logic (evaluated here, on the
+    server, for these answers)."""
+    visible = {question.id for question in instrument.visible_questions(answers)}
+    controlling = {q.show_if.question for q in instrument.questions if q.show_if is not None}
     return [
-        QuestionField(question, answers.get(question.id, ""), errors.get(question.id, ""))
-        for question in instrument.visible_questions(answers)
+        QuestionField(
+            question,
+            question.id in visible,
+            answers.get(question.id, ""),
+            errors.get(question.id, ""),
+            question.id in controlling,
+        )
+        for question in instrument.questions
     ]
+
+
+def _changed_visibility(request: HttpRequest, fields: list[QuestionField]) -> list[QuestionField]:
+    """The questions an answer has just shown or hidden: only these are replaced in the page,
+    so that answers given meanwhile to the others are never overwritten."""
+    shown = set(request.POST.getlist("shown"))
+    return [field for field in fields if field.visible != (field.question.id in shown)]
 
 
 def _answer_errors(instrument: Instrument, answers: dict[str, str]) -> dict[str, str]:
@@ -705,14 +724,12 @@ def assessment_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
             else:
                 messages.success(request, _assessment_message(instrument, assessment))
                 return redirect(_case_url(case, f"assessment-{assessment.public_id}"))
-    context = {
-        "case": case,
-        "instrument": instrument,
-        "fields": _question_fields(instrument, answers, errors),
-        "errors": errors,
-    }
-    template = "cases/assessment.html#questions" if _htmx(request) else "cases/assessment.html"
-    return render(request, template, context, status=400 if errors else 200)
+    fields = _question_fields(instrument, answers, errors)
+    if _htmx(request):
+        context = {"case": case, "changed": _changed_visibility(request, fields)}
+        return render(request, "cases/assessment.html#changed", context)
+    context = {"case": case, "instrument": instrument, "fields": fields, "errors": errors}
+    return render(request, "cases/assessment.html", context, status=400 if errors else 200)
 
 
 def _assessment_message(instrument: Instrument, assessment: Any) -> str:
