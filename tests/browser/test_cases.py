@@ -40,7 +40,7 @@ def _photograph(page: Page, name: str) -> None:
 def test_a_social_worker_goes_from_a_call_to_a_case_and_its_follow_up(page: Page) -> None:
     agency = AgencyFactory(slug="testville", name="Testville Police Department")
     team = TeamFactory(agency=agency, name="Team A")
-    call = make_call(agency, event_number="25-0500", final_type_text="MENTAL HEALTH CRISIS")
+    make_call(agency, event_number="25-0500", final_type_text="MENTAL HEALTH CRISIS")
     worker = UserFactory(username="wren", agency=agency, roles=[(Role.SOCIAL_WORKER, team)])
     supervisor = UserFactory(username="sade", agency=agency, roles=[(Role.SUPERVISOR, team)])
     officer = UserFactory(username="otto", agency=agency, roles=[(Role.OFFICER, None)])
