@@ -226,15 +226,22 @@ def _close_run(
 BULK_PAGE = 200_000
 _PAGE_TEXT = (
     "initial_type_code", "initial_type_text", "final_type_code", "final_type_text",
-    "disposition_text", "priority", "narrative", "beat", "district", "content_hash",
+    "disposition_text", "priority", "narrative", "beat", "district",
 )  # fmt: skip
-_PAGE_COLUMNS = ("pk", "stamp", "received_at", *_PAGE_TEXT, *bulk.FLAG_FIELDS)
+_PAGE_SCHEMA = {
+    "pk": pl.Int64, "received_at": pl.String, **{name: pl.String for name in _PAGE_TEXT},
+    "flags": pl.String,
+}  # fmt: skip
+# Scratch tables of one page: each call's answer, and each answer's decision values.
+_ANSWERS, _OUTCOMES = "triage_bulk_answers", "triage_bulk_outcomes"
+_OUTCOME_COLUMNS = DECISION_FIELDS[1:13]  # call_type_key ... policy_version
 
 
 def _triage_in_bulk(agency: Agency, batch: ImportBatch) -> TriageRun:
     """Decide on the calls a file import wrote, each distinct situation once
-    (``bulk.decide_calls``: the same decisions as ``Triager.triage`` call by call), and write
-    them in bulk (COPY on PostgreSQL)."""
+    (``bulk.decide_calls``: the same decisions as ``Triager.triage`` call by call). The
+    database puts the decision rows together itself from the call and its answer's values
+    (INSERT ... SELECT), so no decision row passes through Python."""
     triager = triager_for(agency)
     run, seen_types = TriageRun(), _TypeTally()
     last_pk = 0
@@ -254,7 +261,7 @@ def _triage_in_bulk(agency: Agency, batch: ImportBatch) -> TriageRun:
 
 def _call_page(batch: ImportBatch, after_pk: int) -> pl.DataFrame | None:
     """The next page of the batch's calls by primary key, as the columns triage reads: the
-    received time stored (``stamp``) and as ISO text with its offset, flags as text."""
+    received time as ISO text with its offset, flags as text."""
     quote = connection.ops.quote_name
     table = quote(Call._meta.db_table)
     text = ", ".join(quote(name) for name in _PAGE_TEXT)
@@ -262,22 +269,32 @@ def _call_page(batch: ImportBatch, after_pk: int) -> pl.DataFrame | None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             iso = "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
-            flags = ", ".join(f"flags->>'{flag}'" for flag in bulk.FLAG_FIELDS)
-            sql = f"SELECT id, {iso} || '+00:00', {iso} || '+00:00', {text}, {flags} FROM {table} WHERE {where}"  # noqa: S608, E501
+            sql = f"SELECT id, {iso} || '+00:00', {text}, flags::text FROM {table} WHERE {where}"  # noqa: S608
             frame = _copied_out(cursor, sql)
         else:
-            # Expressions, not the columns themselves: Django's converters would parse every
+            # An expression, not the column itself: Django's converter would parse every
             # stamp into a datetime.
-            flags = ", ".join(
-                f"CAST(json_extract(flags, '$.{flag}') AS TEXT)" for flag in bulk.FLAG_FIELDS
-            )
-            sql = f"SELECT id, received_at || '', received_at || '+00:00', {text}, {flags} FROM {table} WHERE {where}"  # noqa: S608, E501
+            sql = f"SELECT id, received_at || '+00:00', {text}, flags FROM {table} WHERE {where}"  # noqa: S608
             cursor.execute(sql)
-            schema = {name: pl.String for name in _PAGE_COLUMNS} | {"pk": pl.Int64}
-            frame = pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+            frame = pl.DataFrame(cursor.fetchall(), schema=_PAGE_SCHEMA, orient="row")
     if frame.is_empty():
         return None
-    return frame.with_columns(pl.col(_PAGE_TEXT).fill_null(""))
+    return _with_flag_columns(frame.with_columns(pl.col(_PAGE_TEXT).fill_null("")))
+
+
+def _with_flag_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each flag as "1" or "0" (as the bulk engine reads flags), decoded once per distinct
+    flags object of the page (there are a few dozen)."""
+    decoded = {text: json.loads(text or "{}") or {} for text in frame["flags"].unique().to_list()}
+    return frame.with_columns(
+        pl.col("flags")
+        .replace_strict(
+            {text: "1" if values.get(flag) else "0" for text, values in decoded.items()},
+            return_dtype=pl.String,
+        )
+        .alias(flag)
+        for flag in bulk.FLAG_FIELDS
+    ).drop("flags")
 
 
 def _copied_out(cursor: Any, sql: str) -> pl.DataFrame:
@@ -287,10 +304,9 @@ def _copied_out(cursor: Any, sql: str) -> pl.DataFrame:
     with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
         for block in copy:
             buffer.write(block)
-    schema = {name: pl.String for name in _PAGE_COLUMNS} | {"pk": pl.Int64}
     if not buffer.getbuffer().nbytes:
-        return pl.DataFrame(schema=schema)
-    return pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
+        return pl.DataFrame(schema=_PAGE_SCHEMA)
+    return pl.read_csv(buffer.getvalue(), has_header=False, schema=_PAGE_SCHEMA)
 
 
 def _store_in_bulk(
@@ -300,56 +316,110 @@ def _store_in_bulk(
     decided: tuple[pl.Series, list[Triaged]],
     after_pk: int,
 ) -> pl.Series:
-    """Write a page's decisions: new ones in bulk, those of calls decided before (an updated
-    call) updated in place. Returns, per row, whether the call was decided for the first
+    """Write a page's decisions: those of calls decided before (an updated call) updated in
+    place, the others inserted. Returns, per row, whether the call was decided for the first
     time."""
     answers, triaged = decided
-    existing = dict(
+    existing = set(
         TriageDecision.objects.filter(
             call__batch=batch, call_id__gt=after_pk, call_id__lte=page["pk"][-1]
-        ).values_list("call_id", "pk")
+        ).values_list("call_id", flat=True)
     )
-    outcomes = _outcome_frame(triaged)
-    now = timezone.now()
-    rows = page.select(
-        pl.lit(agency.pk, dtype=pl.Int64).alias("agency_id"),
-        pl.col("pk").alias("call_id"),
-        pl.col("stamp").alias("received_at"),
-        answers.alias("answer"),
-        pl.col("content_hash").alias("call_content_hash"),
-    ).join(outcomes, on="answer", how="left", maintain_order="left")
-    rows = rows.with_columns(pl.lit(_stamp(now)).alias("decided_at")).select(
-        "agency_id", "call_id", *_COLUMNS
+    pairs = pl.DataFrame({"call_id": page["pk"], "answer": answers.cast(pl.Int64)})
+    with connection.cursor() as cursor:
+        _scratch_tables(cursor, pairs, _outcome_frame(triaged))
+        now = _stamp(timezone.now())
+        if existing:
+            cursor.execute(_update_sql(), [now])
+        cursor.execute(_insert_sql(skip_decided=bool(existing)), [agency.pk, now])
+        for name in (_ANSWERS, _OUTCOMES):
+            cursor.execute(f"DROP TABLE {name}")
+    return ~page["pk"].is_in(list(existing))
+
+
+def _scratch_tables(cursor: Any, pairs: pl.DataFrame, outcomes: pl.DataFrame) -> None:
+    """Temporary tables of the page's answers per call and values per answer."""
+    postgres = connection.vendor == "postgresql"
+    json_type, real = ("jsonb", "double precision") if postgres else ("text", "real")
+    types = {name: "text" for name in _OUTCOME_COLUMNS} | {
+        "behavioural_health": "boolean", "hidden_behavioural_health": "boolean",
+        "eligible": "boolean", "confidence": real, "reasons": json_type, "flags": json_type,
+    }  # fmt: skip
+    columns = ", ".join(f"{name} {types[name]}" for name in _OUTCOME_COLUMNS)
+    for name in (_ANSWERS, _OUTCOMES):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {_ANSWERS} (call_id bigint PRIMARY KEY, answer bigint)")
+    cursor.execute(f"CREATE TEMPORARY TABLE {_OUTCOMES} (answer bigint PRIMARY KEY, {columns})")
+    for name, frame in ((_ANSWERS, pairs), (_OUTCOMES, outcomes)):
+        if postgres:
+            # COPY of the frame as CSV: an empty quoted text is '', an unquoted field NULL.
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
+            with cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT csv)") as copy:
+                copy.write(buffer.getvalue())
+        else:
+            marks = ", ".join(["%s"] * frame.width)
+            cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", frame.rows())  # noqa: S608
+
+
+def _insert_sql(*, skip_decided: bool) -> str:
+    quote = connection.ops.quote_name
+    table = quote(TriageDecision._meta.db_table)
+    calls = quote(Call._meta.db_table)
+    names = ", ".join(quote(name) for name in ("agency_id", "call_id", *DECISION_FIELDS))
+    values = ", ".join(f"o.{name}" for name in _OUTCOME_COLUMNS)
+    skip = (
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} d WHERE d.call_id = a.call_id)"  # noqa: S608
+        if skip_decided
+        else ""
     )
-    first_time = ~page["pk"].is_in(list(existing))
-    _insert_decisions(rows.filter(first_time))
-    if existing:
-        updates = rows.filter(~first_time)
-        ids = [existing[pk] for pk in updates["call_id"].to_list()]
-        _update_decisions(updates.select(_COLUMNS).with_columns(pl.Series("id", ids)))
-    return first_time
+    return (
+        f"INSERT INTO {table} ({names}) SELECT %s, a.call_id, c.received_at, {values}, "  # noqa: S608
+        f"c.content_hash, %s FROM {_ANSWERS} a JOIN {calls} c ON c.id = a.call_id "
+        f"JOIN {_OUTCOMES} o ON o.answer = a.answer{skip}"
+    )
+
+
+def _update_sql() -> str:
+    quote = connection.ops.quote_name
+    table = quote(TriageDecision._meta.db_table)
+    calls = quote(Call._meta.db_table)
+    sets = ", ".join(f"{quote(name)} = o.{name}" for name in _OUTCOME_COLUMNS)
+    return (
+        f"UPDATE {table} SET received_at = c.received_at, {sets}, "  # noqa: S608
+        f"call_content_hash = c.content_hash, decided_at = %s FROM {_ANSWERS} a "
+        f"JOIN {calls} c ON c.id = a.call_id JOIN {_OUTCOMES} o ON o.answer = a.answer "
+        f"WHERE {table}.call_id = a.call_id"
+    )
 
 
 def _outcome_frame(triaged: list[Triaged]) -> pl.DataFrame:
-    """One row of decision values per distinct answer (``answer``: its position)."""
+    """One row of decision values per distinct answer (``answer``: its position). Answers
+    share their decisions, whose reasons are encoded once."""
+    encoded: dict[tuple[int, tuple[str, ...]], tuple[str, str]] = {}
     rows = []
     for answer, result in enumerate(triaged):
         decision = result.decision
-        reasons = [reason.as_dict() for reason in decision.reasons]
-        if result.hidden_behavioural_health:
-            reasons.append(hidden_reason(result.hidden_behavioural_health))
+        key = (id(decision), result.hidden_behavioural_health)
+        if key not in encoded:
+            reasons = [reason.as_dict() for reason in decision.reasons]
+            if result.hidden_behavioural_health:
+                reasons.append(hidden_reason(result.hidden_behavioural_health))
+            encoded[key] = (
+                json.dumps(reasons, cls=DjangoJSONEncoder),
+                json.dumps(sorted(decision.flags), cls=DjangoJSONEncoder),
+            )
         rows.append(
             (
                 answer, result.call_type_key[:255], decision.category, decision.vera_category,
                 decision.behavioural_health, bool(result.hidden_behavioural_health),
                 decision.mode, decision.eligible, decision.confidence, decision.rule,
-                json.dumps(reasons, cls=DjangoJSONEncoder),
-                json.dumps(sorted(decision.flags), cls=DjangoJSONEncoder),
-                decision.policy_version,
+                *encoded[key], decision.policy_version,
             )
         )  # fmt: skip
-    schema = {"answer": pl.UInt32, **{name: _OUTCOME_TYPES.get(name, pl.String)
-              for name in _COLUMNS[1:13]}}  # fmt: skip
+    schema = {"answer": pl.Int64} | {
+        name: _OUTCOME_TYPES.get(name, pl.String) for name in _OUTCOME_COLUMNS
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -360,36 +430,7 @@ _OUTCOME_TYPES = {
 
 
 def _stamp(moment: datetime) -> Any:
-    if connection.vendor == "postgresql":
-        return moment.isoformat()
     return connection.ops.adapt_datetimefield_value(moment)
-
-
-def _insert_decisions(rows: pl.DataFrame) -> None:
-    if rows.is_empty():
-        return
-    quote = connection.ops.quote_name
-    table = quote(TriageDecision._meta.db_table)
-    columns = ", ".join(quote(name) for name in rows.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            marks = ", ".join(["%s"] * rows.width)
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows.rows())
-            return
-        # COPY of the frame as CSV: an empty quoted text is '', an unquoted empty field NULL.
-        buffer = io.BytesIO()
-        rows.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(buffer.getvalue())
-
-
-def _update_decisions(rows: pl.DataFrame) -> None:
-    quote = connection.ops.quote_name
-    table = quote(TriageDecision._meta.db_table)
-    sets = ", ".join(f"{quote(name)} = %s" for name in _COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows.rows())  # noqa: S608
 
 
 def _store(

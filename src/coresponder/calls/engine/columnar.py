@@ -242,20 +242,24 @@ class Converter:
         p = self.profile
         exprs: list[pl.Expr] = []
         checks: list[pl.Expr] = [pl.col("ok")]
+        naive = _naive_columns(work, [f"t_{name}" for name in p.fields if name in TIME_COLUMNS])
         for name in p.fields:
             text = pl.col(f"t_{name}")
+            # The checks read the columns written by ``exprs`` (eager Polars would work out
+            # a shared expression again for each use).
             if name in TIME_COLUMNS:
-                moment = self._time(text, p.fields[name].formats)
+                moment = self._time(text, p.fields[name].formats, f"t_{name}" in naive)
                 exprs.append(moment.alias(name))
-                checks.append((text == "") | moment.is_not_null())
+                checks.append((text == "") | pl.col(name).is_not_null())
             elif name in NUMBER_FIELDS:
                 limit = 90 if name == "latitude" else 180
                 number = pl.when(text.str.contains(NUMBER)).then(
                     text.cast(pl.Float64, strict=False)
                 )
                 exprs.append(number.alias(name))
-                fine = number.is_between(-limit, limit) & (
-                    (number.abs() >= 1e-4) | (number == 0)  # Python writes 1e-05, Polars not
+                value = pl.col(name)
+                fine = value.is_between(-limit, limit) & (
+                    (value.abs() >= 1e-4) | (value == 0)  # Python writes 1e-05, Polars not
                 )
                 checks.append((text == "") | fine.fill_null(False))
             elif name not in FLAGS:
@@ -276,26 +280,26 @@ class Converter:
             work = work.with_columns(pl.col("ok") & order)
         return self._mapped(work)
 
-    def _time(self, text: pl.Expr, formats: tuple[str, ...]) -> pl.Expr:
+    def _time(self, text: pl.Expr, formats: tuple[str, ...], naive: bool = True) -> pl.Expr:
         """The first format the text has, parsed; null when none (the row is then read row
-        by row, which says why)."""
+        by row, which says why). ``naive``: whether any text may be an ISO time without an
+        offset (reading those in the agency's zone costs as much as the rest together)."""
         result: pl.Expr = pl.lit(None, dtype=pl.Datetime("us", "UTC"))
         for fmt in reversed(formats):  # built inside out: the first format wins
             if fmt == "iso":
-                aware = text.str.to_datetime(
-                    "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us"
-                )
                 spaced = text.str.replace(" ", "T", literal=True, n=1)
                 aware = spaced.str.to_datetime(
                     "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us"
                 )
-                naive = self._local(spaced.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False,
-                                                            time_unit="us"))  # fmt: skip
+                if naive:
+                    local = self._local(
+                        spaced.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False,
+                                               time_unit="us")
+                    )  # fmt: skip
+                    result = pl.when(text.str.contains(ISO_NAIVE)).then(local).otherwise(result)
                 result = (
                     pl.when(text.str.contains(ISO_OFFSET))
                     .then(aware.dt.convert_time_zone("UTC"))
-                    .when(text.str.contains(ISO_NAIVE))
-                    .then(naive)
                     .otherwise(result)
                 )
             else:
@@ -367,7 +371,6 @@ class Converter:
         bad = items.filter(~pl.col("json_ok")).select("row", pl.lit(False).alias("ok"))
         flat = (
             items.select("row", pl.col("json").str.json_decode(dtype).alias("item"))
-            .with_columns(pl.int_range(pl.len()).over("row").alias("_"))
             .explode("item")
             .drop_nulls("item")
             .unnest("item")
@@ -375,7 +378,7 @@ class Converter:
         flat = flat.with_columns(
             [pl.col(k).fill_null("").str.strip_chars(PY_SPACE) for k in keys]
         ).with_columns(pl.lit(True).alias("ok"))
-        return flat.drop("_"), bad
+        return flat, bad
 
     def _units(self, work: pl.DataFrame) -> pl.DataFrame:
         keys = UNIT_KEYS
@@ -389,15 +392,23 @@ class Converter:
         )
         checks.append(pl.col("unit_type").str.contains(r"^[\x00-\x7f]*$"))
         checks.append(unit_type.is_in(list(UNIT_TYPES)))
-        exprs = [unit_type.alias("unit_type")]
+        # Each stamp parsed once into a column of its own, which the checks then read.
+        naive = _naive_columns(flat, list(TIME_FIELDS[1:]))
+        moments = [
+            self._time(pl.col(name), self.profile.time_formats, name in naive).alias(f"m_{name}")
+            for name in TIME_FIELDS[1:]
+        ]
         for name in TIME_FIELDS[1:]:
             text = pl.col(name)
             checks.append(text.str.len_chars() <= 64)
-            moment = self._time(text, self.profile.time_formats)
-            checks.append((text == "") | moment.is_not_null())
-            exprs.append(moment.alias(name))
-        flat = flat.with_columns(pl.all_horizontal(checks).fill_null(False).alias("ok"))
-        flat = flat.with_columns(exprs)
+            checks.append((text == "") | pl.col(f"m_{name}").is_not_null())
+        flat = flat.with_columns(moments)
+        flat = flat.with_columns(
+            pl.all_horizontal(checks).fill_null(False).alias("ok"), unit_type.alias("unit_type")
+        )
+        flat = flat.with_columns(pl.col(f"m_{n}").alias(n) for n in TIME_FIELDS[1:]).drop(
+            f"m_{n}" for n in TIME_FIELDS[1:]
+        )
         flat = _with_bad(flat, bad)
         # Unit order must not depend on row order (as the row reader sorts them).
         return flat.sort(["row", "unit_id", "status"], maintain_order=True)
@@ -510,6 +521,14 @@ class Converter:
             ).alias("version_key"),
             pl.when(block).then(True).alias("is_block_hint"),
         )
+
+
+def _naive_columns(frame: pl.DataFrame, columns: list[str]) -> set[str]:
+    """Which of ``columns`` hold any text that reads as an ISO time without an offset."""
+    if not columns:
+        return set()
+    found = frame.select(pl.col(c).str.contains(ISO_NAIVE).any() for c in columns)
+    return {name for name, seen in found.row(0, named=True).items() if seen}
 
 
 def _render(name: str, dtype: pl.DataType) -> pl.Expr:
