@@ -241,14 +241,17 @@ def part_import(path: str, rows: int) -> dict[str, Any]:
     if loaded != rows:
         raise SystemExit(f"{loaded:,} calls in the database, not {rows:,}")
     database_mb = _database_mb()
+    triage_seconds = _triage_seconds()
     say(done.stderr.strip())
     say(f"summary: {json.dumps(summary)}")
     say(
         f"import: {seconds:.2f} s wall ({seconds / rows * 1e6:.1f} µs/row; the command's own "
-        f"figure {summary['seconds']:.2f} s), peak RSS {rss_mb:.0f} MB ({how}); "
+        f"figure {summary['seconds']:.2f} s, then triage of the new calls "
+        f"{triage_seconds:.2f} s), peak RSS {rss_mb:.0f} MB ({how}); "
         f"database now {database_mb:,.0f} MB"
     )
     return {
+        "triage_seconds": triage_seconds,
         "rows": rows,
         "seconds": seconds,
         "command_seconds": summary["seconds"],
@@ -259,6 +262,20 @@ def part_import(path: str, rows: int) -> dict[str, Any]:
         "database_mb": database_mb,
         **prepared,
     }
+
+
+def _triage_seconds() -> float:
+    """How long triage took after the import closed: from the batch's CALLS_IMPORTED audit
+    event to triage's TRIAGE_DECIDED event for the same batch (what runs on `calls_written`
+    inside the same command)."""
+    from coresponder.audit.actions import AuditAction
+    from coresponder.audit.models import AuditEvent
+
+    imported = AuditEvent.objects.filter(action=AuditAction.CALLS_IMPORTED).latest("seq")
+    decided = AuditEvent.objects.filter(
+        action=AuditAction.TRIAGE_DECIDED, object_id=imported.object_id
+    ).latest("seq")
+    return (decided.at - imported.at).total_seconds()
 
 
 def part_reimport(path: str, rows: int) -> dict[str, Any]:
@@ -505,6 +522,21 @@ def judge(results: list[dict[str, Any]], export: dict[str, Any]) -> list[list[st
                     verdict(r["seconds"] <= limit),
                 ]
             )
+            table.append(
+                [
+                    "· the import itself (its own `seconds`)",
+                    name,
+                    f"{r['command_seconds']:.2f} s"
+                    + (f" ({r['command_seconds'] / floor['seconds']:.1f}x floor)" if floor else ""),
+                    "-",
+                    "-",
+                ]
+            )
+            if "triage_seconds" in r:
+                table.append(
+                    ["· then triage of the new calls", name, f"{r['triage_seconds']:.2f} s"]
+                    + ["-", "-"]
+                )
             table.append(
                 [
                     "import peak RSS",
