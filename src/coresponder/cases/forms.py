@@ -88,7 +88,11 @@ class PersonForm(forms.Form):
     )
     address = _text("Address", 200)
     emergency_contact = _text("Emergency contact", 200)
-    phone = _text("Phone", 200)
+    contacts = _area(
+        "Phone, text and e-mail",
+        rows=2,
+        help_text="One a line, e.g. “phone: 555-0100”, “text: 555-0101”, “email: a@b.org”.",
+    )
 
     def person_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in services.PERSON_FIELDS}
@@ -97,9 +101,32 @@ class PersonForm(forms.Form):
         lines = self.cleaned_data.get("aliases", "").splitlines()
         return [line.strip() for line in lines if line.strip()]
 
+    def clean_contacts(self) -> list[tuple[str, str]]:
+        """Each line a contact: "kind: value", or a bare value whose kind is guessed."""
+        found = []
+        for number, line in enumerate(self.cleaned_data.get("contacts", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            kind, separator, value = line.partition(":")
+            if separator and kind.strip().lower() in CONTACT_KINDS:
+                found.append((CONTACT_KINDS[kind.strip().lower()], value.strip()))
+            elif separator and not any(ch.isdigit() for ch in kind) and "@" not in kind:
+                raise forms.ValidationError(
+                    f"Line {number}: “{kind.strip()}” is not phone, text, e-mail or other."
+                )
+            else:
+                found.append(("email" if "@" in line else "phone", line.strip()))
+        return found
+
+
+CONTACT_KINDS = {
+    "phone": "phone", "tel": "phone", "mobile": "phone", "cell": "phone", "text": "text",
+    "sms": "text", "email": "email", "e-mail": "email", "other": "other",
+}  # fmt: skip
+
 
 class PersonEditForm(PersonForm, VersionedForm):
-    phone = None  # type: ignore[assignment]  # contacts are added when the person is created
+    pass
 
 
 # ---- Cases ----------------------------------------------------------------------------------

@@ -129,14 +129,8 @@ def person_create(
         )
     with transaction.atomic():
         person = Person.objects.create(agency_id=actor.agency_id, created_by=actor, **values)
-        PersonAlias.objects.bulk_create(
-            PersonAlias(person=person, name=name.strip()[:200]) for name in aliases if name.strip()
-        )
-        ContactPoint.objects.bulk_create(
-            ContactPoint(person=person, kind=kind, value=value.strip()[:200])
-            for kind, value in contacts
-            if value.strip()
-        )
+        _replace_aliases(person, aliases)
+        _replace_contacts(person, contacts)
         search.index_person(person)
         audit_record(
             actor=actor,
@@ -154,20 +148,18 @@ def person_update(
     person: Person,
     expected_version: int,
     aliases: Iterable[str] | None = None,
+    contacts: Iterable[tuple[str, str]] | None = None,
     **fields: Any,
 ) -> Person:
-    """Change a person; ``aliases``, when given, replace the other names they go by."""
+    """Change a person; ``aliases`` and ``contacts``, when given, replace the ones held."""
     _require(actor, Capability.EDIT_CASES)
     _same_agency(actor, person)
     with transaction.atomic():
         _save_versioned(actor, person, expected_version, _person_values(fields))
         if aliases is not None:
-            person.aliases.all().delete()
-            PersonAlias.objects.bulk_create(
-                PersonAlias(person=person, name=name.strip()[:200])
-                for name in aliases
-                if name.strip()
-            )
+            _replace_aliases(person, aliases)
+        if contacts is not None:
+            _replace_contacts(person, contacts)
         search.index_person(person)
         audit_record(
             actor=actor,
@@ -177,6 +169,24 @@ def person_update(
             data={"fields": sorted(fields)},
         )
     return person
+
+
+def _replace_aliases(person: Person, names: Iterable[str]) -> None:
+    person.aliases.all().delete()
+    PersonAlias.objects.bulk_create(
+        PersonAlias(person=person, name=name.strip()[:200]) for name in names if name.strip()
+    )
+
+
+def _replace_contacts(person: Person, contacts: Iterable[tuple[str, str]]) -> None:
+    kept = [(kind, value.strip()[:200]) for kind, value in contacts if value.strip()]
+    unknown = sorted({kind for kind, _ in kept} - set(ContactPoint.Kind.values))
+    if unknown:
+        raise CaseError(f"Unknown kind of contact: {', '.join(unknown)}.", "contacts")
+    person.contacts.all().delete()
+    ContactPoint.objects.bulk_create(
+        ContactPoint(person=person, kind=kind, value=value) for kind, value in kept
+    )
 
 
 def _person_values(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -283,12 +283,11 @@ def person_new_view(request: HttpRequest) -> HttpResponse:
     call = _call_from(request)
     form = PersonForm(request.POST or None, initial=_names_from(request.GET.get("q", "")))
     if form.is_valid():
-        phone = form.cleaned_data["phone"]
         try:
             person = services.person_create(
                 actor=_user(request),
                 aliases=form.alias_names(),
-                contacts=[("phone", phone)] if phone else [],
+                contacts=form.cleaned_data["contacts"],
                 **form.person_fields(),
             )
         except services.CaseError as error:
@@ -331,6 +330,7 @@ def person_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _person_initial(person: Person) -> dict[str, Any]:
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     initial["aliases"] = "\n".join(alias.name for alias in person.aliases.all())
+    initial["contacts"] = "\n".join(f"{c.kind}: {c.value}" for c in person.contacts.all())
     initial["version"] = person.version
     return initial
 
@@ -347,6 +347,7 @@ def person_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
                 person=person,
                 expected_version=form.cleaned_data["version"],
                 aliases=form.alias_names(),
+                contacts=form.cleaned_data["contacts"],
                 **form.person_fields(),
             )
         except services.EditConflict as stale:
