@@ -103,7 +103,7 @@ def calls_import_file(
     if dry_run:
         return _dry_run(agency, path, profile, digest, on_reject, on_progress, chunk_rows, started)
     batch = _open_batch(actor, agency, path, profile, digest)
-    notes, chunks_done = ReadNotes(), 0
+    notes, chunks_done, written = ReadNotes(), 0, 0
     seen = _seen_if_fresh(agency, profile.source)
     chunks = read_chunks(
         path,
@@ -122,7 +122,8 @@ def calls_import_file(
                 _advance(batch, chunk, counts)
             _report(chunk, on_reject, on_progress)
             chunks_done += 1
-            if chunks_done in _ANALYZE_AFTER:
+            written += counts.new + counts.updated
+            if chunks_done in _ANALYZE_AFTER and written:  # (a re-import changes nothing)
                 _refresh_statistics()
     except FileProblem as problem:
         # The file itself is unreadable from here on: the batch ends (with what it imported
@@ -431,42 +432,42 @@ def _latest_per_event(
     return best
 
 
-def _lookup_size() -> int:
-    """Event numbers per IN (...) query: a whole chunk where the database allows it (fewer
-    round trips), else its parameter limit (Django assumes 999 for SQLite)."""
-    limit = connection.features.max_query_params
-    return 5_000 if limit is None else min(5_000, limit - 10)
-
-
 def _known_rows(agency: Agency, source: str) -> KnownRows:
     """Which of (event number, raw row hash) pairs are stored exactly as read before."""
 
     def known(pairs: list[tuple[str, str]]) -> set[int]:
-        events = [event for event, _ in pairs]
-        stored: dict[str, str] = {}
-        size = _lookup_size()
-        for start in range(0, len(events), size):
-            stored.update(
-                Call.objects.filter(
-                    agency=agency,
-                    source=source,
-                    event_number__in=events[start : start + size],
-                ).values_list("event_number", "raw_hash")
-            )
+        rows = _stored(agency, source, [event for event, _ in pairs], ("raw_hash",))
+        stored = {event: digest for event, digest in rows}
         return {i for i, (event, digest) in enumerate(pairs) if stored.get(event) == digest}
 
     return known
 
 
 def _existing(agency: Agency, source: str, events: list[str]) -> dict[str, tuple[int, str, str]]:
-    found: dict[str, tuple[int, str, str]] = {}
-    size = _lookup_size()
-    for start in range(0, len(events), size):
-        rows = Call.objects.filter(
-            agency=agency, source=source, event_number__in=events[start : start + size]
-        ).values_list("event_number", "pk", "version_key", "content_hash")
-        found.update({event: (pk, key, digest) for event, pk, key, digest in rows})
-    return found
+    rows = _stored(agency, source, events, ("id", "version_key", "content_hash"))
+    return {event: (pk, key, digest) for event, pk, key, digest in rows}
+
+
+def _stored(
+    agency: Agency, source: str, events: list[str], columns: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """(event number, *columns) of the stored calls among ``events``: one query, whatever
+    their number (the list goes as one parameter: an array on PostgreSQL, a JSON array on
+    SQLite), rather than one ORM query per thousand."""
+    if not events:
+        return []
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in ("event_number", *columns))
+    table = quote(Call._meta.db_table)
+    value: list[str] | str
+    if connection.vendor == "postgresql":
+        among, value = "event_number = ANY(%s)", list(events)
+    else:
+        among, value = "event_number IN (SELECT value FROM json_each(%s))", json.dumps(events)
+    sql = f"SELECT {names} FROM {table} WHERE agency_id = %s AND source = %s AND {among}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, source, value])
+        return cursor.fetchall()
 
 
 def _new_call(
