@@ -170,7 +170,12 @@ class CaseloadForm(forms.Form):
     )
     status = forms.ChoiceField(
         label="Status",
-        choices=[("current", "Open and active"), *Case.Status.choices, ("all", "All")],
+        choices=[
+            ("current", "Open and active"),
+            ("overdue", "With an overdue follow-up"),
+            *Case.Status.choices,
+            ("all", "All"),
+        ],
         required=False,
     )
     risk = forms.ChoiceField(label="Risk", choices=[("", "Any"), *Risk.choices], required=False)

@@ -16,7 +16,7 @@ from coresponder.audit.services import audit_record
 from coresponder.cases.engine import people as engine
 from coresponder.cases.models import Person, PersonSearchKey
 
-CANDIDATES = 500  # the most people ranked for one query (best key overlap first)
+CANDIDATES = 200  # the most people ranked for one query (best key overlap first)
 RESULTS = 25
 
 
@@ -59,13 +59,17 @@ def people_search(*, user: Any, query: str) -> list[PersonMatch]:
     keys = _lookup_keys(plan)
     if not keys:
         return []
-    candidate_ids = list(
+    hits = list(
         PersonSearchKey.objects.filter(agency_id=user.agency_id, key__in=sorted(keys))
         .values("person_id")
         .annotate(hits=Count("id"))
         .order_by("-hits", "person_id")
-        .values_list("person_id", flat=True)[:CANDIDATES]
+        .values_list("person_id", "hits")[:CANDIDATES]
     )
+    # People sharing under a third of the best candidate's keys (a common surname's sound alone)
+    # would not rank above those found by more: they are not loaded or ranked.
+    enough = max(1, hits[0][1] // 3) if hits else 0
+    candidate_ids = [person_id for person_id, count in hits if count >= enough]
     people = {
         person.pk: person
         for person in Person.objects.filter(pk__in=candidate_ids).prefetch_related("aliases")

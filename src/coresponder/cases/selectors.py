@@ -4,11 +4,13 @@ record leaves."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from coresponder.audit.services import audit_record
 from coresponder.calls.models import Call
 from coresponder.cases import access
 from coresponder.cases.models import (
+    RISK_ORDER,
     Assessment,
     Case,
     Encounter,
@@ -66,13 +69,13 @@ def case_get(*, user: Any, public_id: Any, audit: bool = True) -> CaseView:
 @dataclass(frozen=True)
 class CaseloadFilters:
     which: str = "mine"  # mine | team
-    status: str = "current"  # current (open and active) | open | active | closed | all
+    status: str = "current"  # current (open and active) | open | active | closed | overdue | all
     risk: str = ""
     worker: int | None = None
 
 
 def caseload(*, user: Any, filters: CaseloadFilters) -> QuerySet[Case]:
-    """The user's cases, or the cases of the teams they reach, with their task counts."""
+    """The user's cases, or the cases of the teams they reach, highest risk first."""
     audit_record(
         actor=user,
         action=AuditAction.CASES_LISTED,
@@ -89,16 +92,43 @@ def caseload(*, user: Any, filters: CaseloadFilters) -> QuerySet[Case]:
         cases = cases.filter(risk_level=filters.risk)
     if filters.worker:
         cases = cases.filter(assigned_to_id=filters.worker)
-    now = timezone.now()
-    open_tasks = Q(tasks__status=Task.Status.OPEN)
+    if filters.status == "overdue":
+        overdue = Task.objects.filter(
+            agency_id=user.agency_id, status=Task.Status.OPEN, due_at__lt=timezone.now()
+        )
+        cases = cases.filter(pk__in=overdue.values("case_id"))
+    # Highest risk first. Task counts are not computed here: counting every open case's tasks
+    # to order them costs hundreds of milliseconds for a team; ``with_task_counts`` adds them
+    # to the page shown, and the "overdue" status lists the cases with an overdue task.
+    risk_rank = CaseWhen(
+        *(When(risk_level=level, then=Value(rank)) for level, rank in RISK_ORDER.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     return (
         cases.select_related("person", "team", "assigned_to")
-        .annotate(
-            open_tasks=Count("tasks", filter=open_tasks),
-            overdue_tasks=Count("tasks", filter=open_tasks & Q(tasks__due_at__lt=now)),
-        )
-        .order_by("-overdue_tasks", "person__last_name", "person__first_name", "pk")
+        .annotate(risk_rank=risk_rank)
+        .order_by("-risk_rank", "person__last_name", "person__first_name", "pk")
     )
+
+
+def with_task_counts(cases: Iterable[Case]) -> list[Case]:
+    """The cases, each with ``open_tasks`` and ``overdue_tasks``: one query for them all."""
+    listed = list(cases)
+    now = timezone.now()
+    counts = {
+        row["case_id"]: row
+        for row in Task.objects.filter(
+            case_id__in=[case.pk for case in listed], status=Task.Status.OPEN
+        )
+        .values("case_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    }
+    for case in listed:
+        row = counts.get(case.pk, {})
+        case.open_tasks = row.get("open", 0)  # type: ignore[attr-defined]
+        case.overdue_tasks = row.get("overdue", 0)  # type: ignore[attr-defined]
+    return listed
 
 
 # ---- The case timeline ----------------------------------------------------------------------

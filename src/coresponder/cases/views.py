@@ -160,6 +160,7 @@ def _caseload_page(
     form = CaseloadForm(request.GET or None)
     cases = selectors.caseload(user=_user(request), filters=form.filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_task_counts(page.object_list)
     context = {
         "form": form,
         "filters": form.filters(),
