@@ -19,14 +19,21 @@ from coresponder.cases.models import Case, Sensitivity
 
 def cases_in_reach(user: Any, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Case]:
     """The agency's cases the user's roles reach for ``capability`` (none when no role does)."""
-    cases = Case.objects.filter(agency_id=user.agency_id)
+    agency = user.agency_id
+    cases = Case.objects.filter(agency_id=agency)
     scope = scope_for(user, capability)
     if scope is None:
         return cases.none()
     if scope is Scope.ALL:
         return cases
     if scope is Scope.TEAM:
-        return cases.filter(Q(team_id__in=team_ids_of(user, capability)) | Q(assigned_to=user))
+        # The agency is repeated inside each branch so that each can use its own index
+        # (agency, team, …) or (agency, worker, …): a shared condition outside the OR stops
+        # SQLite from doing so, and it would read every case of the agency.
+        teams = team_ids_of(user, capability)
+        return Case.objects.filter(
+            Q(agency_id=agency, team_id__in=teams) | Q(agency_id=agency, assigned_to=user)
+        )
     return cases.filter(assigned_to=user)
 
 

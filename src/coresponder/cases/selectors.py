@@ -97,9 +97,10 @@ def caseload(*, user: Any, filters: CaseloadFilters) -> QuerySet[Case]:
             agency_id=user.agency_id, status=Task.Status.OPEN, due_at__lt=timezone.now()
         )
         cases = cases.filter(pk__in=overdue.values("case_id"))
-    # Highest risk first. Task counts are not computed here: counting every open case's tasks
-    # to order them costs hundreds of milliseconds for a team; ``with_task_counts`` adds them
-    # to the page shown, and the "overdue" status lists the cases with an overdue task.
+    # Highest risk first, then the most recently changed (no join needed to order them).
+    # Task counts are not computed here: counting every open case's tasks to order a team's
+    # caseload costs hundreds of milliseconds; ``with_task_counts`` adds them to the page
+    # shown, and the "overdue" status lists the cases with an overdue task.
     risk_rank = CaseWhen(
         *(When(risk_level=level, then=Value(rank)) for level, rank in RISK_ORDER.items()),
         default=Value(0),
@@ -108,7 +109,7 @@ def caseload(*, user: Any, filters: CaseloadFilters) -> QuerySet[Case]:
     return (
         cases.select_related("person", "team", "assigned_to")
         .annotate(risk_rank=risk_rank)
-        .order_by("-risk_rank", "person__last_name", "person__first_name", "pk")
+        .order_by("-risk_rank", "-updated_at", "-pk")
     )
 
 
