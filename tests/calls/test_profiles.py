@@ -469,6 +469,24 @@ def test_units_of_one_call_stay_in_one_chunk(tmp_path: Path) -> None:
     assert sum(c.calls for c in chunks) == 3 and sum(c.folded for c in chunks) == 1
 
 
+def test_units_of_one_call_far_apart_in_the_file_still_fold_into_it(tmp_path: Path) -> None:
+    rows = list(csv.reader(dallas_file(tmp_path).open()))
+    header, first, second_a, second_b, third = rows
+    fillers = []
+    for number in range(4, 10):
+        filler = list(third)
+        filler[4], filler[-1] = f"21-000000{number}", f"X{number}"
+        fillers.append(filler)
+    # 21-0000002's second unit comes seven rows after its first.
+    path = _write(tmp_path / "far.csv", [header, first, third, second_a, *fillers, second_b])
+    chunks = list(read_chunks(path, load_profile("dallas-active-calls"), chunk_rows=2))
+    assert [c.rows for c in chunks] == [2, 8]  # no chunk ends while 21-0000002 is open
+    records = [r for c in chunks for r in c.all_records()]
+    call = next(r for r in records if r.event_number == "21-0000002")
+    assert sorted(u.unit_id for u in call.units) == ["B144", "B145"]
+    assert sum(c.folded for c in chunks) == 1 and len(records) == 9
+
+
 def test_a_row_without_a_unit_is_still_a_call(tmp_path: Path) -> None:
     rows = list(csv.reader(dallas_file(tmp_path).open()))
     rows[1][-1] = ""

@@ -491,7 +491,12 @@ def read_chunks(
                 reader, columns, converter, profile, chunk_rows, skip_rows, known
             )
         else:
-            yield from _chunks(reader, columns, converter, profile, chunk_rows, skip_rows)
+            last_rows = (
+                _last_rows(path, profile, converter, columns) if profile.one_row_per_unit else None
+            )
+            yield from _chunks(
+                reader, columns, converter, profile, chunk_rows, skip_rows, last_rows
+            )
 
 
 def _delimiter(profile: Profile, handle: IO[str]) -> str:
@@ -571,11 +576,16 @@ def _chunks(
     profile: Profile,
     chunk_rows: int,
     skip_rows: int,
+    last_rows: dict[str, int] | None = None,
 ) -> Iterator[Chunk]:
+    """With ``last_rows`` (one row per unit: each call's last row), a chunk ends only where no
+    call read so far has rows still to come, however far apart a call's rows are: folding a
+    unit needs its call in the same chunk. A chunk that would grow past ``OPEN_CALL_LIMIT``
+    times its size ends anyway, to keep memory bounded."""
     chunk = Chunk([], [], 0)
     by_event: dict[str, CallRecord] = {}
     width = len(columns)
-    last_event: str | None = None
+    open_until = -1  # the last row of any call of this chunk
     end = reader.line_num  # type: ignore[attr-defined]
     for index, cells in _rows(reader):
         # A quoted field may span lines: a row is reported by the line it starts on.
@@ -583,22 +593,44 @@ def _chunks(
         if index < skip_rows:
             continue
         row = dict(zip(columns, cells, strict=False))
-        if chunk.rows >= chunk_rows:
-            # One row per unit: the next row may be another unit of the call just read, and
-            # folding it needs that call in the same chunk, so a chunk ends between calls.
-            event = _event_of(row, converter) if profile.one_row_per_unit else None
-            if event is None or event != last_event:
-                yield _finished(chunk)
-                chunk, by_event = Chunk([], [], 0), {}
+        if chunk.rows >= chunk_rows and (
+            index > open_until or chunk.rows >= chunk_rows * OPEN_CALL_LIMIT
+        ):
+            yield _finished(chunk)
+            chunk, by_event, open_until = Chunk([], [], 0), {}, -1
         chunk.rows += 1
-        last_event = None
         problem = _shape_problem(cells, width, profile, line)
         if problem is not None:
             chunk.rejects.append(problem)
-        else:
-            last_event = _convert_row(row, line, converter, chunk, by_event)
+            continue
+        event = _convert_row(row, line, converter, chunk, by_event)
+        if last_rows is not None and event is not None:
+            open_until = max(open_until, last_rows.get(event, index))
     if chunk.rows:
         yield _finished(chunk)
+
+
+OPEN_CALL_LIMIT = 20
+
+
+def _last_rows(
+    path: Path, profile: Profile, converter: RowConverter, columns: list[str]
+) -> dict[str, int]:
+    """Each call's last row (by data row index), read in a first pass over the file."""
+    handle, _ = open_text(path)
+    last: dict[str, int] = {}
+    with handle:
+        reader = csv.reader(handle, delimiter=_delimiter(profile, handle))
+        if profile.header:
+            next(reader, None)
+        try:
+            for index, cells in _rows(reader):
+                event = _event_of(dict(zip(columns, cells, strict=False)), converter)
+                if event is not None:
+                    last[event] = index
+        except FileProblem:
+            pass  # the reading pass proper stops there too, with its line
+    return last
 
 
 def _chunks_skipping_known(
