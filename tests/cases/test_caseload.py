@@ -1,5 +1,5 @@
-"""The caseload: highest risk first, task counts on the page shown, and the cases with an
-overdue follow-up on their own."""
+"""The caseload: the most recently changed first, task counts on the page shown, and the
+cases with an overdue follow-up, or of one risk level, on their own."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _case(personas: Personas, last_name: str, risk: str) -> Case:
     )
 
 
-def test_the_caseload_lists_the_highest_risk_first_with_task_counts(personas: Personas) -> None:
+def test_the_caseload_lists_the_latest_first_with_task_counts(personas: Personas) -> None:
     calm = _case(personas, "Adams", "low")
     urgent = _case(personas, "Young", "high")
     services.task_create(actor=personas.worker_a, case=calm, title="Call",
@@ -35,6 +35,10 @@ def test_the_caseload_lists_the_highest_risk_first_with_task_counts(personas: Pe
         user=personas.worker_a, filters=selectors.CaseloadFilters(status="overdue")
     )
     assert list(overdue) == [calm]
+    high = selectors.caseload(
+        user=personas.worker_a, filters=selectors.CaseloadFilters(risk="high")
+    )
+    assert list(high) == [urgent]
 
 
 def test_a_supervisor_sees_the_team_and_a_worker_only_theirs(personas: Personas) -> None:

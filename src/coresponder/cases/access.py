@@ -31,9 +31,13 @@ def cases_in_reach(user: Any, capability: Capability = Capability.VIEW_CASES) ->
         # (agency, team, …) or (agency, worker, …): a shared condition outside the OR stops
         # SQLite from doing so, and it would read every case of the agency.
         teams = team_ids_of(user, capability)
-        return Case.objects.filter(
-            Q(agency_id=agency, team_id__in=teams) | Q(agency_id=agency, assigned_to=user)
-        )
+        in_teams = Q(agency_id=agency, team_id__in=teams)
+        # Cases assigned to the user are in their teams but for rare moves: when none is
+        # outside, the team condition alone (one index, read in order) says it all.
+        elsewhere = cases.filter(assigned_to=user).exclude(team_id__in=teams)
+        if not elsewhere.exists():
+            return Case.objects.filter(in_teams)
+        return Case.objects.filter(in_teams | Q(agency_id=agency, assigned_to=user))
     return cases.filter(assigned_to=user)
 
 

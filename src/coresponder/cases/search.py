@@ -16,7 +16,7 @@ from coresponder.audit.services import audit_record
 from coresponder.cases.engine import people as engine
 from coresponder.cases.models import Person, PersonSearchKey
 
-CANDIDATES = 200  # the most people ranked for one query (best key overlap first)
+CANDIDATES = 120  # the most people ranked for one query (best key overlap first)
 RESULTS = 25
 
 
