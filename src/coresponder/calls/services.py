@@ -103,28 +103,9 @@ def calls_import_file(
     if dry_run:
         return _dry_run(agency, path, profile, digest, on_reject, on_progress, chunk_rows, started)
     batch = _open_batch(actor, agency, path, profile, digest)
-    notes, chunks_done, written = ReadNotes(), 0, 0
-    seen = _seen_if_fresh(agency, profile.source)
-    chunks = read_chunks(
-        path,
-        profile,
-        agency_time_zone=agency.time_zone,
-        chunk_rows=chunk_rows,
-        skip_rows=batch.rows_done,
-        notes=notes,
-        known=None if seen is not None else _known_rows(agency, profile.source),
-    )
+    notes = ReadNotes()
     try:
-        # A first import's reading asks the database nothing: it runs a chunk ahead.
-        for chunk in _read_ahead(chunks) if seen is not None else chunks:
-            with transaction.atomic():
-                counts = _apply_chunk(agency, profile.source, batch, chunk, seen=seen)
-                _advance(batch, chunk, counts)
-            _report(chunk, on_reject, on_progress)
-            chunks_done += 1
-            written += counts.new + counts.updated
-            if chunks_done in _ANALYZE_AFTER and written:  # (a re-import changes nothing)
-                _refresh_statistics()
+        _import_chunks(agency, path, profile, batch, notes, (on_reject, on_progress), chunk_rows)
     except FileProblem as problem:
         # The file itself is unreadable from here on: the batch ends (with what it imported
         # before) rather than waiting to be resumed, and says why.
@@ -138,6 +119,41 @@ def calls_import_file(
     summary = _close_batch(actor, batch, notes.notes, started)
     calls_written.send(sender=ImportBatch, agency=agency, batch=batch)
     return summary
+
+
+def _import_chunks(
+    agency: Agency,
+    path: Path,
+    profile: Profile,
+    batch: ImportBatch,
+    notes: ReadNotes,
+    callbacks: tuple[Callable[[Reject], None] | None, Callable[[int], None] | None],
+    chunk_rows: int,
+) -> None:
+    """Read and write the file chunk by chunk. A function of its own so that what the chunks
+    held (and the set of event numbers written) is freed before ``calls_written`` receivers
+    (triage of every new call) run in the same process."""
+    chunks_done, written = 0, 0
+    seen = _seen_if_fresh(agency, profile.source)
+    chunks = read_chunks(
+        path,
+        profile,
+        agency_time_zone=agency.time_zone,
+        chunk_rows=chunk_rows,
+        skip_rows=batch.rows_done,
+        notes=notes,
+        known=None if seen is not None else _known_rows(agency, profile.source),
+    )
+    # A first import's reading asks the database nothing: it runs a chunk ahead.
+    for chunk in _read_ahead(chunks) if seen is not None else chunks:
+        with transaction.atomic():
+            counts = _apply_chunk(agency, profile.source, batch, chunk, seen=seen)
+            _advance(batch, chunk, counts)
+        _report(chunk, *callbacks)
+        chunks_done += 1
+        written += counts.new + counts.updated
+        if chunks_done in _ANALYZE_AFTER and written:  # (a re-import changes nothing)
+            _refresh_statistics()
 
 
 def _read_ahead(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -708,4 +724,4 @@ def _copy_frame(model: Any, frame: pl.DataFrame) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(sql) as copy:
-            copy.write(buffer.getvalue())
+            copy.write(buffer.getbuffer())

@@ -223,7 +223,7 @@ def _close_run(
 
 # A file import's calls are read back a page at a time: one query and one column-wise
 # decision a page, with memory bounded whatever the file's size.
-BULK_PAGE = 200_000
+BULK_PAGE = 100_000
 _PAGE_TEXT = (
     "initial_type_code", "initial_type_text", "final_type_code", "final_type_text",
     "disposition_text", "priority", "narrative", "beat", "district",
@@ -276,7 +276,15 @@ def _call_page(batch: ImportBatch, after_pk: int) -> pl.DataFrame | None:
             # stamp into a datetime.
             sql = f"SELECT id, received_at || '+00:00', {text}, flags FROM {table} WHERE {where}"  # noqa: S608
             cursor.execute(sql)
-            frame = pl.DataFrame(cursor.fetchall(), schema=_PAGE_SCHEMA, orient="row")
+            # A slice of rows at a time: a whole page as Python tuples would cost more memory
+            # than the rest of the import.
+            frame = pl.concat(
+                [pl.DataFrame(schema=_PAGE_SCHEMA)]
+                + [
+                    pl.DataFrame(rows, schema=_PAGE_SCHEMA, orient="row")
+                    for rows in iter(lambda: cursor.fetchmany(20_000), [])
+                ]
+            )
     if frame.is_empty():
         return None
     return _with_flag_columns(frame.with_columns(pl.col(_PAGE_TEXT).fill_null("")))
@@ -356,7 +364,7 @@ def _scratch_tables(cursor: Any, pairs: pl.DataFrame, outcomes: pl.DataFrame) ->
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
             with cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT csv)") as copy:
-                copy.write(buffer.getvalue())
+                copy.write(buffer.getbuffer())
         else:
             marks = ", ".join(["%s"] * frame.width)
             cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", frame.rows())  # noqa: S608

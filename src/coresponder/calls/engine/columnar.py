@@ -39,7 +39,7 @@ from coresponder.calls.engine.records import (
     UnitType,
 )
 
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 # Python's str.strip() removes these; Polars' default whitespace is Rust's, which differs.
 PY_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?"
