@@ -143,6 +143,8 @@ def _import_chunks(
         skip_rows=batch.rows_done,
         notes=notes,
         known=None if seen is not None else _known_rows(agency, profile.source),
+        # Reading ahead holds two chunks at once: half-size blocks keep the peak RSS as it was.
+        block_bytes=columnar.BLOCK_BYTES // 2 if seen is not None else columnar.BLOCK_BYTES,
     )
     # A first import's reading asks the database nothing: it runs a chunk ahead.
     for chunk in _read_ahead(chunks) if seen is not None else chunks:

@@ -39,7 +39,7 @@ from coresponder.calls.engine.records import (
     UnitType,
 )
 
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 8 << 20
 # Python's str.strip() removes these; Polars' default whitespace is Rust's, which differs.
 PY_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?"
@@ -106,12 +106,12 @@ class Table:
         return Table(self.calls.filter(~gone), self.units.filter(~gone), self.persons.filter(~gone))
 
 
-def read_blocks(handle: IO[bytes]) -> Iterator[bytes]:
+def read_blocks(handle: IO[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
     """The rest of a file in blocks of whole rows: each cut at a line end outside quotes (an
     even number of quote characters before it)."""
     buffer = b""
     while True:
-        more = handle.read(BLOCK_BYTES)
+        more = handle.read(size)
         buffer += more
         if not more:
             if buffer:

@@ -468,10 +468,12 @@ def read_chunks(
     skip_rows: int = 0,
     notes: ReadNotes | None = None,
     known: KnownRows | None = None,
+    block_bytes: int = columnar.BLOCK_BYTES,
 ) -> Iterator[Chunk]:
     """Stream ``path`` as chunks of records; the first ``skip_rows`` data rows are passed over
     (to resume an interrupted import). With ``known``, rows identical to what is stored are
-    counted as unchanged without being converted (one row per call profiles only)."""
+    counted as unchanged without being converted (one row per call profiles only). The
+    column-wise reader reads blocks of about ``block_bytes`` (a chunk is at most one block)."""
     handle, found = open_text(path)
     if notes is not None:
         notes.encoding, notes.notes = found.encoding, notes.notes + found.notes
@@ -481,7 +483,9 @@ def read_chunks(
     converter = RowConverter(profile, agency_time_zone, lookups)
     if columnar.eligible(profile, found.encoding):
         handle.close()
-        yield from _columnar_chunks(path, profile, converter, chunk_rows, skip_rows, known)
+        yield from _columnar_chunks(
+            path, profile, converter, (chunk_rows, block_bytes), skip_rows, known
+        )
         return
     with handle:
         reader = csv.reader(handle, delimiter=_delimiter(profile, handle))
@@ -779,7 +783,7 @@ def _columnar_chunks(
     path: Path,
     profile: Profile,
     converter: RowConverter,
-    chunk_rows: int,
+    sizes: tuple[int, int],
     skip_rows: int,
     known: KnownRows | None,
 ) -> Iterator[Chunk]:
@@ -795,7 +799,8 @@ def _columnar_chunks(
         width = len(columns)
         names = [f"c{i}" for i in range(width)]
         vector = columnar.Converter(profile, str(converter.zone), converter)
-        for block in columnar.read_blocks(raw):
+        chunk_rows, block_bytes = sizes
+        for block in columnar.read_blocks(raw, block_bytes):
             frame = columnar.parse_block(block, names, profile.delimiter) if fast else None
             if frame is None:
                 rows = list(columnar.slow_rows(block.decode("utf-8", "replace"),
