@@ -47,7 +47,10 @@ class _Index:
         self.terms = {t.id: t for t in directory.taxonomy_terms}
         self.sites: dict[str, list[tuple[str, Location]]] = defaultdict(list)
         for sal in directory.service_at_locations:
-            self.sites[sal.service_id].append((sal.id, self.locations[sal.location_id]))
+            # A directory built by hand may skip validation: ignore a dangling link.
+            location = self.locations.get(sal.location_id)
+            if location is not None:
+                self.sites[sal.service_id].append((sal.id, location))
         self.schedules: dict[str, list[Schedule]] = defaultdict(list)
         for schedule in directory.schedules:
             for owner in (
