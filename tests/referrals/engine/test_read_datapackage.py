@@ -94,7 +94,7 @@ def test_it_reports_a_missing_descriptor_and_reads_the_standard_names(tmp_path: 
 
     result = read_hsds_datapackage(folder)
 
-    assert [(p.source, p.message) for p in result.problems] == [("datapackage.json", "is missing")]
+    assert [str(p) for p in result.problems] == ["datapackage.json: is missing"]
     assert result.directory == small_directory()
 
 

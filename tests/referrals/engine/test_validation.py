@@ -27,7 +27,7 @@ def _read(**tables: list[dict[str, Any]]) -> Any:
     [
         ({"id": "7b2"}, "id", "is not a UUID: '7b2'"),
         ({"name": "  "}, "name", "is required"),
-        ({"name": 12}, "name", "must be text"),
+        ({"name": ["a list"]}, "name", "must be text"),
         ({"status": "closed"}, "status", "must be one of active, inactive, defunct"),
         ({"url": "www.example.org"}, "url", "is not an http(s) URL"),
         ({"url": "javascript:alert(1)"}, "url", "is not an http(s) URL"),
@@ -136,6 +136,24 @@ def test_it_reports_bad_fields_in_other_tables(
     [problem] = result.problems
     assert problem.field == field
     assert message in problem.message
+
+
+def test_it_takes_a_whole_number_as_text_for_postal_codes() -> None:
+    location = {"id": uid("l"), "location_type": "physical"}
+    address = {
+        "id": uid("a"),
+        "location_id": uid("l"),
+        "address_1": "1 Main",
+        "city": "C",
+        "state_province": "MN",
+        "postal_code": 55401,
+        "country": "us",
+        "address_type": "physical",
+    }
+
+    [kept] = _read(locations=[location], addresses=[address]).directory.addresses
+
+    assert (kept.postal_code, kept.country) == ("55401", "US")
 
 
 def test_it_accepts_the_short_crisis_numbers() -> None:

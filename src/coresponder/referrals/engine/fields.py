@@ -36,6 +36,9 @@ def is_missing(raw: Any) -> bool:
 
 
 def _text(raw: Any) -> Parsed:
+    # Whole numbers are taken as text: exports often write postal codes as JSON numbers.
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return str(raw), None
     if not isinstance(raw, str):
         return None, "must be text"
     return raw, None

@@ -71,7 +71,9 @@ _TABLE_KEYS = {**{plural: name for name, plural in PLURALS.items()}, **{n: n for
 
 
 def read_hsds_json(path_or_text: str | bytes | Path) -> ReadResult:
-    """Read HSDS 3.0 JSON from a file path, JSON text or bytes. Never raises on bad input."""
+    """Read HSDS 3.0 JSON from a file path, JSON text or bytes. Never raises on bad input.
+
+    A ``str`` that starts with ``[`` or ``{`` is JSON text; any other ``str`` is a path."""
     problems: list[Problem] = []
     text = _load_text(path_or_text, problems)
     if text is None:

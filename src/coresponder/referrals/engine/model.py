@@ -268,7 +268,7 @@ class Problem:
         parts = [p for p in (self.source, f"line {self.line}" if self.line else "") if p]
         if self.record_id:
             parts.append(f"{self.record_type} {self.record_id}")
-        elif self.record_type:
+        elif self.record_type and self.record_type != "file":
             parts.append(self.record_type)
         where = ", ".join(parts)
         what = f"field `{self.field}` {self.message}" if self.field else self.message
