@@ -130,3 +130,29 @@ def test_it_reports_records_that_are_not_objects_and_tables_that_are_not_arrays(
         ("service", "is not a JSON object"),
         ("phone", "must be an array"),
     }
+
+
+def test_it_reads_services_and_locations_nested_under_an_organization() -> None:
+    organization = {
+        "id": uid("o"),
+        "name": "Riverside",
+        "description": "Community services",
+        "services": [{"id": uid("s"), "name": "Pantry", "status": "active"}],
+        "locations": [
+            {
+                "id": uid("l"),
+                "location_type": "physical",
+                "schedules": [{"id": uid("h"), "opens_at": "09:00", "closes_at": "12:00"}],
+                "attributes": [{"id": uid("a"), "taxonomy_term_id": uid("t")}],
+            }
+        ],
+    }
+    term = {"id": uid("t"), "name": "Food", "description": "Food"}
+
+    result = read_hsds_json(json.dumps({"organizations": [organization], "taxonomy_terms": [term]}))
+
+    assert result.problems == ()
+    assert result.directory.services[0].organization_id == uid("o")
+    assert result.directory.locations[0].organization_id == uid("o")
+    assert result.directory.schedules[0].location_id == uid("l")
+    assert result.directory.attributes[0].link_entity == "location"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from coresponder.referrals.engine import Hours, Schedule, hours_at
+from coresponder.referrals.engine import Hours, Schedule, hours_at, read_hsds_json
 
 from .fixtures import uid
 
@@ -114,3 +115,19 @@ def test_it_treats_equal_opening_and_closing_times_as_around_the_clock() -> None
 
     assert hours_at([always], _at(MONDAY, 3)).hours is Hours.OPEN
     assert hours_at([always], _at(MONDAY, 23, 59)).hours is Hours.OPEN
+
+
+def test_it_reads_closing_at_24_00_as_midnight() -> None:
+    service = {"id": uid("s"), "organization_id": uid("o"), "name": "S", "status": "active"}
+    evenings = {"id": uid("h"), "service_id": uid("s"), "opens_at": "18:00", "closes_at": "24:00"}
+    document = {
+        "organizations": [{"id": uid("o"), "name": "O", "description": "D"}],
+        "services": [service],
+        "schedules": [evenings],
+    }
+
+    [schedule] = read_hsds_json(json.dumps(document)).directory.schedules
+
+    assert schedule.closes_at == time(0, 0)
+    assert hours_at([schedule], _at(MONDAY, 23, 59)).hours is Hours.OPEN
+    assert hours_at([schedule], _at(MONDAY + timedelta(days=1), 0, 0)).hours is Hours.CLOSED

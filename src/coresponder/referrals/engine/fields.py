@@ -25,6 +25,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$")
+_MIDNIGHT_AS_24 = re.compile(r"^24:00(:00)?(?=$|Z|[+-])")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}$")
 _BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
@@ -84,8 +85,11 @@ def _date(raw: Any) -> Parsed:
 
 def _time(raw: Any) -> Parsed:
     if isinstance(raw, str) and _TIME.match(raw.strip()):
+        text = raw.strip()
+        # "Closes at 24:00" is common in directories: midnight, and the session ends there.
+        text = _MIDNIGHT_AS_24.sub("00:00", text)
         try:
-            return time.fromisoformat(raw.strip()), None
+            return time.fromisoformat(text), None
         except ValueError:
             pass
     return None, f"is not a time (HH:MM, optionally with Z or an offset): {_show(raw)}"
