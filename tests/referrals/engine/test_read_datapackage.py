@@ -127,3 +127,10 @@ def test_it_reports_a_csv_that_is_not_utf8(tmp_path: Path) -> None:
     result = read_hsds_datapackage(folder)
 
     assert any(p.source == "phones.csv" and "not UTF-8" in p.message for p in result.problems)
+
+
+def test_it_reports_a_package_that_does_not_exist(tmp_path: Path) -> None:
+    result = read_hsds_datapackage(tmp_path / "nowhere")
+
+    assert result.directory.services == ()
+    assert "cannot be read: no such file or folder" in result.problems[0].message

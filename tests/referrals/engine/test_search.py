@@ -126,3 +126,20 @@ def test_it_refuses_an_unknown_need_or_a_radius_without_a_point() -> None:
         search(small_directory(), needs=["jobs"])
     with pytest.raises(ValueError, match="radius_km"):
         search(small_directory(), radius_km=5)
+
+
+def test_it_closes_a_service_when_its_building_is_closed() -> None:
+    from datetime import date
+
+    from coresponder.referrals.engine import Schedule
+
+    directory = small_directory()
+    building_closed = Schedule(
+        id=uid("north-closed"), location_id=uid("north"), valid_from=date(2026, 11, 30)
+    )
+    closed = type(directory)(
+        **{**directory.__dict__, "schedules": (*directory.schedules, building_closed)}
+    )
+
+    assert uid("shelter") not in _ids(search(closed, open_at=MONDAY_NIGHT))
+    assert uid("shelter") in _ids(search(directory, open_at=MONDAY_NIGHT))

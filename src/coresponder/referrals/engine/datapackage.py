@@ -68,6 +68,8 @@ def read_hsds_datapackage(path: str | Path) -> ReadResult:
     problems: list[Problem] = []
     package: _Package | None = None
     try:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"no such file or folder: {path}")
         package = _Package(Path(path))
         rows = list(_rows_of_package(package, problems))
     except _UNREADABLE as error:

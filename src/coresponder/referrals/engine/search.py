@@ -10,7 +10,7 @@ from datetime import datetime
 
 from .model import Directory, Location, Organization, Schedule, Service
 from .needs import NEEDS, need_evidence
-from .schedules import Hours, hours_at
+from .schedules import Hours, hours_at, is_closure
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -226,4 +226,12 @@ def _schedule_sets(service: Service, index: _Index) -> Iterable[list[Schedule]]:
     if not sites:
         yield own
     for sal_id, location in sites:
-        yield index.schedules.get(sal_id) or own or index.schedules.get(location.id, [])
+        levels = [index.schedules.get(sal_id, []), own, index.schedules.get(location.id, [])]
+        hours = next((level for level in levels if _has_hours(level)), [])
+        # A closure anywhere counts: a building shut for a holiday shuts every service in it.
+        closures = [s for level in levels for s in level if is_closure(s)]
+        yield [*hours, *closures]
+
+
+def _has_hours(schedules: list[Schedule]) -> bool:
+    return any(s.opens_at is not None for s in schedules)
