@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from coresponder.referrals.engine import NEEDS, Hours, haversine_km, search
+from coresponder.referrals.engine import NEEDS, Directory, Hours, haversine_km, search
 
 from .fixtures import DOWNTOWN, NORTH, small_directory, uid
+from .strategies import directories
 
 MONDAY_NOON = datetime(2026, 11, 30, 12, 0)
 MONDAY_NIGHT = datetime(2026, 11, 30, 22, 0)
@@ -143,3 +146,32 @@ def test_it_closes_a_service_when_its_building_is_closed() -> None:
 
     assert uid("shelter") not in _ids(search(closed, open_at=MONDAY_NIGHT))
     assert uid("shelter") in _ids(search(directory, open_at=MONDAY_NIGHT))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    directories(),
+    st.lists(st.sampled_from(sorted(NEEDS)), max_size=3, unique=True),
+    st.none() | st.tuples(st.floats(-90, 90), st.floats(-180, 180)),
+    st.none() | st.floats(0, 20_000),
+    st.none() | st.datetimes(datetime(2020, 1, 1), datetime(2031, 1, 1)),
+)
+def test_it_only_returns_active_services_within_the_radius(
+    directory: Directory,
+    needs: list[str],
+    near: tuple[float, float] | None,
+    radius_km: float | None,
+    open_at: datetime | None,
+) -> None:
+    radius = radius_km if near is not None else None
+
+    matches = search(directory, needs=needs, near=near, radius_km=radius, open_at=open_at)
+
+    for match in matches:
+        assert match.service.status == "active"
+        assert set(match.needs_met) <= set(needs)
+        assert bool(match.needs_met) == bool(needs)
+        if radius is not None and match.distance_km is not None:
+            assert match.distance_km <= radius or "available remotely" in " ".join(match.reasons)
+        if open_at is not None:
+            assert match.hours is Hours.OPEN
