@@ -110,6 +110,11 @@ def test_it_matches_every_word_of_the_text() -> None:
     assert _ids(search(small_directory(), text="northside")) == [uid("shelter")]
 
 
+def test_it_leaves_out_services_the_person_is_too_young_for() -> None:
+    assert uid("clinic") not in _ids(search(small_directory(), age=16))
+    assert uid("clinic") in _ids(search(small_directory(), age=18))
+
+
 def test_it_combines_filters() -> None:
     matches = search(
         small_directory(),

@@ -86,10 +86,12 @@ def search(
     open_at: datetime | None = None,
     language: str | None = None,
     text: str = "",
+    age: float | None = None,
 ) -> list[ServiceMatch]:
     """Active services that meet any of ``needs`` (all when none given), within ``radius_km``
-    of ``near``, open at ``open_at``, offering ``language`` (ISO code or name) and containing
-    every word of ``text``. Best first: most needs met, then nearest, then by name."""
+    of ``near``, open at ``open_at``, offering ``language`` (ISO code or name), containing
+    every word of ``text`` and taking a person of ``age`` (by ``minimum_age`` and
+    ``maximum_age``). Best first: most needs met, then nearest, then by name."""
     unknown = [need for need in needs if need not in NEEDS]
     if unknown:
         raise ValueError(f"unknown needs: {', '.join(unknown)}")
@@ -98,10 +100,18 @@ def search(
     index = _Index(directory)
     matches = []
     for service in directory.services:
+        if age is not None and not _takes_age(service, age):
+            continue
         match = _match(service, index, needs, near, radius_km, open_at, language, text)
         if match is not None:
             matches.append(match)
     return sorted(matches, key=_rank)
+
+
+def _takes_age(service: Service, age: float) -> bool:
+    too_young = service.minimum_age is not None and age < service.minimum_age
+    too_old = service.maximum_age is not None and age > service.maximum_age
+    return not (too_young or too_old)
 
 
 def _rank(match: ServiceMatch) -> tuple[int, float, str]:
