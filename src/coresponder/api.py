@@ -14,6 +14,7 @@ from coresponder.audit.api import router as audit_router
 from coresponder.calls.api import router as calls_router
 from coresponder.cases.api import router as cases_router
 from coresponder.cases.services import CaseError, EditConflict
+from coresponder.referrals.api import router as referrals_router
 from coresponder.triage.api import router as triage_router
 
 api = NinjaAPI(
@@ -31,6 +32,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/", calls_router)
 api.add_router("/", triage_router)
 api.add_router("/", cases_router)
+api.add_router("/", referrals_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:

@@ -370,9 +370,11 @@ def calls_suggest_profile(file: str) -> None:
 
 
 def _add_domain_commands() -> None:
+    from coresponder.referrals.commands import directory
     from coresponder.triage.commands import triage
 
     main.add_command(triage)
+    main.add_command(directory)
 
 
 _add_domain_commands()

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "coresponder.calls",
     "coresponder.triage",
     "coresponder.cases",
+    "coresponder.referrals",
 ]
 
 MIDDLEWARE = [

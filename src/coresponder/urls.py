@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/", include("coresponder.calls.urls")),
     path("triage/", include("coresponder.triage.urls")),
     path("cases/", include("coresponder.cases.urls")),
+    path("directory/", include("coresponder.referrals.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -52,6 +52,9 @@ TRIAGERS = {"dispatcher": 200, "supervisor": 200}
 TRIAGE_MANAGERS = {"supervisor": 200, "admin": 200}
 CASE_WORKERS = {"social_worker": 200, "supervisor": 200}
 CASE_RECORD = only(CASE_WORKERS, others=404)  # a record's page: 404 for everyone else
+DIRECTORY_READERS = {"dispatcher": 200, "social_worker": 200, "supervisor": 200}
+DIRECTORY_MANAGERS = {"supervisor": 200, "admin": 200}
+NO_SUCH_SERVICE = "00000000-0000-4000-8000-000000000000"  # readers get 404, the others 403
 
 PAGES: dict[str, Expectation] = {
     "core:home": Expectation("get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}),
@@ -109,6 +112,16 @@ PAGES: dict[str, Expectation] = {
         {"public_id": TARGET_TASK},
         only({"social_worker": 302, "supervisor": 302}, others=404),
     ),
+    "referrals:search": Expectation("get", statuses=only(DIRECTORY_READERS)),
+    "referrals:service": Expectation(
+        "get",
+        {"service_id": NO_SUCH_SERVICE},
+        only({"dispatcher": 404, "social_worker": 404, "supervisor": 404}),
+    ),
+    "referrals:manage": Expectation("get", statuses=only(DIRECTORY_MANAGERS)),
+    "referrals:manage_service": Expectation(
+        "post", statuses=only({"supervisor": 302, "admin": 302})
+    ),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
@@ -134,6 +147,11 @@ API: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/cases/{target_case}"): only(CASE_WORKERS, anonymous=401),
     ("get", "/api/v1/cases/{target_case}/notes"): only(CASE_WORKERS, anonymous=401),
     ("get", "/api/v1/cases/{target_case}/tasks"): only(CASE_WORKERS, anonymous=401),
+    ("get", "/api/v1/partners"): only(DIRECTORY_READERS, anonymous=401),
+    ("get", f"/api/v1/partners/{NO_SUCH_SERVICE}"): only(
+        {"dispatcher": 404, "social_worker": 404, "supervisor": 404}, anonymous=401
+    ),
+    ("post", "/api/v1/partners/import"): only(DIRECTORY_MANAGERS, anonymous=401),
 }
 
 # A valid body for each API write, so that what is tested is the access decision.
@@ -145,4 +163,5 @@ API_BODIES: dict[str, dict[str, object]] = {
     },
     "/api/v1/triage": {"initial_type_text": "WELFARE CHECK", "priority": "3"},
     "/api/v1/people": {"first_name": "Sam", "last_name": "Doe"},
+    "/api/v1/partners/import": {"services": []},
 }

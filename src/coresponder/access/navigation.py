@@ -25,6 +25,8 @@ NAVIGATION = [
     NavItem("My day", "cases:my_day", Capability.VIEW_CASES),
     NavItem("People", "cases:people", Capability.VIEW_CASES),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
+    NavItem("Directory", "referrals:search", Capability.VIEW_DIRECTORY),
+    NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),
     NavItem("Call types", "triage:review", Capability.MANAGE_TRIAGE),
     NavItem("Triage agreement", "triage:report", Capability.VIEW_AGGREGATES),
     NavItem("Audit log", "audit:log", Capability.VIEW_AUDIT_LOG),

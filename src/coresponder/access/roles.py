@@ -61,6 +61,8 @@ class Capability(StrEnum):
     VIEW_AGGREGATES = "view_aggregates"
     TRIAGE_CALLS = "triage_calls"
     MANAGE_TRIAGE = "manage_triage"
+    VIEW_DIRECTORY = "view_directory"
+    MANAGE_DIRECTORY = "manage_directory"
 
 
 CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
@@ -82,6 +84,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.TRIAGE_CALLS: "See triage recommendations as calls arrive; accept or override "
     "them with a reason.",
     Capability.MANAGE_TRIAGE: "Keep the agency's call-type crosswalk; confirm new call types.",
+    Capability.VIEW_DIRECTORY: "Search the community-partner directory (services, hours, phones).",
+    Capability.MANAGE_DIRECTORY: "Import, export and edit the community-partner directory.",
 }
 
 _EVERYONE = {Capability.VIEW_HOME: Scope.ALL, Capability.MANAGE_OWN_ACCOUNT: Scope.ALL}
@@ -95,6 +99,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
         Capability.TRIAGE_CALLS: Scope.ALL,
+        Capability.VIEW_DIRECTORY: Scope.ALL,
     },
     Role.OFFICER: {
         **_EVERYONE,
@@ -110,6 +115,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_CASES: Scope.TEAM,
         Capability.EDIT_CASES: Scope.ASSIGNED,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
+        Capability.VIEW_DIRECTORY: Scope.ALL,
     },
     Role.SUPERVISOR: {
         **_EVERYONE,
@@ -124,6 +130,8 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_AGGREGATES: Scope.ALL,
         Capability.TRIAGE_CALLS: Scope.ALL,
         Capability.MANAGE_TRIAGE: Scope.ALL,
+        Capability.VIEW_DIRECTORY: Scope.ALL,
+        Capability.MANAGE_DIRECTORY: Scope.ALL,
     },
     Role.ANALYST: {**_EVERYONE, Capability.VIEW_AGGREGATES: Scope.ALL},
     Role.AUDITOR: {**_EVERYONE, Capability.VIEW_AUDIT_LOG: Scope.ALL},
@@ -132,6 +140,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.MANAGE_USERS: Scope.ALL,
         Capability.MANAGE_API_TOKENS: Scope.ALL,
         Capability.MANAGE_TRIAGE: Scope.ALL,
+        Capability.MANAGE_DIRECTORY: Scope.ALL,
     },
 }
 
@@ -146,6 +155,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "briefing:read": "Read the officer briefing for a call.",
     "cases:read": "Read people and case records (within the user's case scope).",
     "cases:write": "Create and change people and case records (within the user's case scope).",
+    "partners:read": "Search and read the community-partner directory.",
+    "partners:write": "Import into the community-partner directory (the user must manage it).",
 }
 
 

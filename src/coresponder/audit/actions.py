@@ -89,6 +89,10 @@ class AuditAction(IntEnum):
     TASKS_LISTED = 1262
     EDIT_CONFLICT = 1270
 
+    DIRECTORY_IMPORTED = 1300
+    DIRECTORY_EXPORTED = 1301
+    DIRECTORY_SERVICE_UPDATED = 1310
+
 
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
@@ -175,4 +179,10 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.TASKS_LISTED: "Someone read their day's tasks.",
     AuditAction.EDIT_CONFLICT: "A save was refused because someone else had saved the record "
     "first.",
+    AuditAction.DIRECTORY_IMPORTED: "A community-partner directory file was imported (records "
+    "stored and problems, by count; replace or merge).",
+    AuditAction.DIRECTORY_EXPORTED: "The community-partner directory was exported (records, by "
+    "count).",
+    AuditAction.DIRECTORY_SERVICE_UPDATED: "A directory service's details or status were changed "
+    "(the fields named).",
 }
