@@ -18,14 +18,24 @@ from coresponder.cases.models import Case, Sensitivity
 
 
 def cases_in_reach(user: Any, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Case]:
-    """The agency's cases the user's roles reach for ``capability`` (none when no role does)."""
+    """The agency's cases the user's roles reach for ``capability`` (none when no role does).
+    The condition is worked out once per request (cached on the user object, like its roles):
+    a case page asks it for seeing, editing and reassigning."""
+    cached = getattr(user, "_coresponder_case_reach", None)
+    if cached is None:
+        cached = user._coresponder_case_reach = {}
+    if capability not in cached:
+        cached[capability] = _reach(user, capability)
+    return Case.objects.filter(cached[capability])
+
+
+def _reach(user: Any, capability: Capability) -> Q:
     agency = user.agency_id
-    cases = Case.objects.filter(agency_id=agency)
     scope = scope_for(user, capability)
     if scope is None:
-        return cases.none()
+        return Q(pk__in=[])
     if scope is Scope.ALL:
-        return cases
+        return Q(agency_id=agency)
     if scope is Scope.TEAM:
         # The agency is repeated inside each branch so that each can use its own index
         # (agency, team, …) or (agency, worker, …): a shared condition outside the OR stops
@@ -34,11 +44,11 @@ def cases_in_reach(user: Any, capability: Capability = Capability.VIEW_CASES) ->
         in_teams = Q(agency_id=agency, team_id__in=teams)
         # Cases assigned to the user are in their teams but for rare moves: when none is
         # outside, the team condition alone (one index, read in order) says it all.
-        elsewhere = cases.filter(assigned_to=user).exclude(team_id__in=teams)
-        if not elsewhere.exists():
-            return Case.objects.filter(in_teams)
-        return Case.objects.filter(in_teams | Q(agency_id=agency, assigned_to=user))
-    return cases.filter(assigned_to=user)
+        mine = Q(agency_id=agency, assigned_to=user)
+        if not Case.objects.filter(mine).exclude(team_id__in=teams).exists():
+            return in_teams
+        return in_teams | mine
+    return Q(agency_id=agency, assigned_to=user)
 
 
 def can_edit(user: Any, case: Case) -> bool:
