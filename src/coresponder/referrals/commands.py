@@ -16,10 +16,11 @@ def directory() -> None:
 
 
 def _agency(slug: str | None) -> Any:
-    from coresponder.calls.importing import agency_by_slug
     from coresponder.cli import _setup
 
-    _setup()
+    _setup()  # before any import of models: Django's apps must be loaded first
+    from coresponder.calls.importing import agency_by_slug
+
     return agency_by_slug(slug)
 
 
