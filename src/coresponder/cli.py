@@ -370,11 +370,13 @@ def calls_suggest_profile(file: str) -> None:
 
 
 def _add_domain_commands() -> None:
+    from coresponder.linkage.commands import link
     from coresponder.referrals.commands import directory
     from coresponder.triage.commands import triage
 
     main.add_command(triage)
     main.add_command(directory)
+    main.add_command(link)
 
 
 _add_domain_commands()

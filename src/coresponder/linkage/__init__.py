@@ -1,0 +1,1 @@
+"""Repeat calls: the same place and the same person across calls (issue 7)."""

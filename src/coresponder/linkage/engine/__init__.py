@@ -1,0 +1,1 @@
+"""Record-linkage engines with no Django: addresses (locations), later people."""
