@@ -196,26 +196,46 @@ def _unparsed(raw: str, reason: str) -> Address:
                    reason=reason)  # fmt: skip
 
 
-def _keyed(address: Address) -> Address:
-    """Fill ``key`` and ``block_key`` from the parts (the one place keys are made)."""
-    kind, street = address.kind, address.street
-    if kind == "unparsed":
-        return address
-    if kind == "place":
-        key = f"place:{address.place}"
-        return replace(address, key=key, block_key=key)
-    assert street is not None  # noqa: S101 - every other kind has a street
+def _keys(
+    kind: str, street: Street | None, cross: tuple[Street, ...], place: str, number: str
+) -> tuple[str, str]:
+    """(key, block_key) from the parts: the one place keys are made."""
+    if kind == "place" or street is None:
+        key = f"place:{place}"
+        return key, key
     if kind == "intersection":
-        names = sorted({street.text, *(s.text for s in address.cross)})
-        key = "xing:" + " & ".join(names)
-        return replace(address, key=key, block_key=key)
+        key = "xing:" + " & ".join(sorted({street.text, *(s.text for s in cross)}))
+        return key, key
     if kind == "street":
         key = f"street:{street.text}"
-        return replace(address, key=key, block_key=key)
-    block_key = f"block:{address.block} {street.text}"
-    if kind == "block":
-        return replace(address, key=block_key, block_key=block_key)
-    return replace(address, key=f"addr:{address.number} {street.text}", block_key=block_key)
+        return key, key
+    digits = _DIGITS.match(number)
+    block_key = f"block:{int(digits.group()) // 100 * 100 if digits else 0} {street.text}"
+    return (block_key if kind == "block" else f"addr:{number} {street.text}"), block_key
+
+
+def _keyed(address: Address, **changes: object) -> Address:
+    """A copy of the address with ``changes`` and its keys made again."""
+    changed = replace(address, **changes)  # type: ignore[arg-type]
+    if changed.kind == "unparsed":
+        return changed
+    key, block_key = _keys(changed.kind, changed.street, changed.cross, changed.place,
+                           changed.number)  # fmt: skip
+    return replace(changed, key=key, block_key=block_key)
+
+
+def _finish(fresh: Address, raw: str) -> Address:
+    """Set the raw text and the keys on an address built by this parse (not yet shared, so
+    set in place: a copy would be a third of the cost of parsing a simple address)."""
+    object.__setattr__(fresh, "raw", raw)
+    if fresh.kind != "unparsed":
+        key, block_key = _keys(fresh.kind, fresh.street, fresh.cross, fresh.place, fresh.number)
+        object.__setattr__(fresh, "key", key)
+        object.__setattr__(fresh, "block_key", block_key)
+    return fresh
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,6 +248,7 @@ _DROP = re.compile(r"[.'`\"]")
 _OTHER = re.compile(r"[^A-Z0-9#&/@,\- ]+")
 _DASH = re.compile(r"(?<!\d)-|-(?!\d)")
 _SPACES = re.compile(r"\s+")
+_LETTER = re.compile(r"[A-Z]")
 _SEPARATOR = re.compile(r"\s*(?:&|@|(?<!\d)/|/(?!\d)|\bAND\b|\bAT\b|\bX\b)\s*")
 _BLOCK_WORD = re.compile(r"^0*(\d+)\s*(?:BLOCK|BLK|BK)(?:\s+OF)?\s+(.+)$")
 _BLOCK_LEADING = re.compile(r"^(?:BLOCK|BLK)\s+(?:OF\s+)?0*(\d+)\s+(?:OF\s+|BLOCK\s+)?(.+)$")
@@ -303,6 +324,7 @@ def _name_words(tokens: Sequence[str]) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=20_000)
 def _suffix(word: str) -> str:
     """The USPS suffix for a written form, also for a one-letter typo of a full name
     (STRET, AVENEU, BOULEVRD); '' when it is none."""
@@ -604,11 +626,15 @@ def parse_address(text: object, aliases: AliasTable | None = None) -> Address:
 
 @lru_cache(maxsize=500_000)
 def _parse_cached(raw: str, aliases: AliasTable | None) -> Address:
-    first_line, point = split_point(raw)
-    text = clean(first_line)
+    point = None
+    if "\n" in raw or "(" in raw or "." in raw:
+        first_line, point = split_point(raw)
+        text = clean(first_line)
+    else:
+        text = clean(raw)
     if not text:
         return _unparsed(raw, "coordinates-only" if point else "empty")
-    if not any(c.isalpha() for c in text):
+    if not _LETTER.search(text):
         return _unparsed(raw, "no-letters")
     if aliases is not None and (target := aliases.lookup(text)) is not None:
         return _aliased(raw, text, target, aliases)
@@ -618,12 +644,12 @@ def _parse_cached(raw: str, aliases: AliasTable | None) -> Address:
     else:
         found = _read_rules(text) or _read_tagger(text)
     if found.kind == "unparsed":
-        return replace(found, raw=raw)
+        return _unparsed(raw, found.reason)
     if found.street is not None and not found.street.name:
         return _unparsed(raw, "no-street")
     if found.kind == "place" and len(found.place.replace(" ", "")) < 2:
         return _unparsed(raw, "too-short")
-    return _keyed(replace(found, raw=raw))
+    return _finish(found, raw)
 
 
 def _aliased(raw: str, name: str, target: str, aliases: AliasTable) -> Address:
@@ -720,7 +746,7 @@ def with_suffixes(address: Address, completion: Mapping[tuple[str, str, str, str
     kind = address.kind
     if kind == "place" and address.street is not None:
         kind = "street"
-    return _keyed(replace(address, street=street, cross=cross, kind=kind))
+    return _keyed(address, street=street, cross=cross, kind=kind)
 
 
 _EARTH_M_PER_DEG = 111_320.0

@@ -1,0 +1,212 @@
+"""Benchmark for address normalisation (issue 7, part 1). Not a test: it prints figures.
+
+    .venv/bin/python benchmarks/bench_linkage_addresses.py
+    .venv/bin/python benchmarks/bench_linkage_addresses.py --calls 200000 --repeat 5
+
+Three measures, in one process and one run:
+
+  labels      the share of usaddress's 1,634 labelled training addresses
+              (../shared/data/usaddress_training/training/*.xml) whose parts, as
+              ``parse_address`` reads them, match the labels. Label values are normalised
+              the same way (so "Drive" = "DR"); "all parts" compares number, directionals,
+              pre-type, name, suffix and unit, "street parts" leaves out the unit. Printed
+              beside it: the same score when every string goes to the tagger (the rules for
+              CAD shapes switched off), since usaddress was trained on these very labels.
+  berkeley    Berkeley's two exports (../shared/data/cad_exports/berkeley): the points where
+              Berkeley geocoded both a block address ("2100 SHATTUCK AVE") and an
+              intersection ("SHATTUCK AVENUE & ADDISON ST"), and the share of them whose rows
+              all land in one location with ``group_locations`` (25 m). Also: rows, distinct
+              strings, distinct block keys and locations.
+  throughput  distinct address strings per second: ``parse_address`` with an empty cache
+              against ``usaddress.parse`` on the same strings, alternating (A B A B ...), best
+              of ``--repeat``. The strings: the synthetic city's (``generate_calls``, seed 1),
+              Berkeley's, Reno's and the labelled addresses, deduplicated. Also
+              ``group_locations`` over every synthetic call (rows per second, cache cleared):
+              what grouping a CAD export costs when most strings repeat.
+
+Without ../shared/data the real-data measures are skipped and said so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import usaddress
+
+from coresponder.calls.engine.synthetic import generate_calls
+from coresponder.linkage.engine import addresses as engine
+from coresponder.linkage.engine.address_evaluation import (
+    block_and_intersection_check,
+    read_berkeley,
+    read_labelled,
+    score,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+TRAINING = DATA / "usaddress_training" / "training"
+CAD = DATA / "cad_exports"
+
+
+def labels() -> dict[str, object]:
+    if not TRAINING.is_dir():
+        return {"skipped": f"{TRAINING} is absent"}
+    items = list(read_labelled(sorted(TRAINING.glob("*.xml"))))
+    engine._parse_cached.cache_clear()
+    ours = score(items, keep_misses=0)
+    rules = engine._read_rules
+    engine._read_rules = lambda text: None
+    engine._parse_cached.cache_clear()
+    try:
+        tagger = score(items, keep_misses=0)
+    finally:
+        engine._read_rules = rules
+        engine._parse_cached.cache_clear()
+    return {
+        "addresses": ours.total,
+        "all_parts_match": round(ours.share, 4),
+        "street_parts_match": round(ours.street_share, 4),
+        "with_number_and_street": ours.with_street,
+        "with_number_and_street_match": round(ours.with_street_share, 4),
+        "intersections": f"{ours.intersections_found}/{ours.intersections}",
+        "part_errors": dict(ours.part_errors.most_common()),
+        "tagger_only_all_parts_match": round(tagger.share, 4),
+        "tagger_only_street_parts_match": round(tagger.street_share, 4),
+    }
+
+
+def berkeley() -> dict[str, object]:
+    folder = CAD / "berkeley"
+    if not folder.is_dir():
+        return {"skipped": f"{folder} is absent"}
+    texts, lat, lon = read_berkeley(sorted(folder.glob("*.csv")))
+    engine._parse_cached.cache_clear()
+    grouping = engine.group_locations(texts, lat, lon)
+    check = block_and_intersection_check(grouping.addresses, grouping.locations, lat, lon)
+    text_only = engine.group_locations(texts)
+    return {
+        "rows": len(texts),
+        "rows_with_a_point": sum(a is not None for a in lat),
+        "distinct_strings": grouping.distinct_strings,
+        "distinct_block_keys": len({a.block_key for a in grouping.addresses if a.parsed}),
+        "locations_text_only": len({loc for loc in text_only.locations if loc}),
+        "locations_with_points": len({loc for loc in grouping.locations if loc}),
+        "keys_merged_by_point": grouping.merged_by_point,
+        "block_and_intersection_points": check.points,
+        "in_one_location": check.together,
+        "share": round(check.share, 4),
+        "misses": [{"point": p, "rows": rows} for p, rows in check.misses],
+    }
+
+
+def _strings(calls: int, workdir: Path) -> tuple[list[str], list[str]]:
+    """(distinct strings, every synthetic call's address)."""
+    path = workdir / "calls.csv"
+    generate_calls(path, calls=calls, seed=1)
+    with path.open(encoding="utf-8", newline="") as handle:
+        synthetic = [row["address_raw"] for row in csv.DictReader(handle)]
+    pool = list(synthetic)
+    if CAD.is_dir():
+        pool += read_berkeley(sorted((CAD / "berkeley").glob("*.csv")))[0]
+        for reno in sorted((CAD / "reno" / "snapshots").glob("*.csv")):
+            for line in reno.read_text(encoding="utf-8", errors="replace").splitlines():
+                cells = line.split(",")
+                if len(cells) > 5:
+                    pool.append(cells[5])
+    if TRAINING.is_dir():
+        pool += [item.raw for item in read_labelled(sorted(TRAINING.glob("*.xml")))]
+    distinct = sorted({text for text in pool if text.strip()})
+    random.Random(1).shuffle(distinct)
+    return distinct, synthetic
+
+
+def throughput(calls: int, repeat: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as folder:
+        distinct, synthetic = _strings(calls, Path(folder))
+    ours: list[float] = []
+    plain: list[float] = []
+    for _ in range(repeat):
+        engine._parse_cached.cache_clear()
+        started = time.perf_counter()
+        for text in distinct:
+            engine.parse_address(text)
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for text in distinct:
+            usaddress.parse(text)
+        plain.append(time.perf_counter() - started)
+    grouping_seconds: list[float] = []
+    for _ in range(repeat):
+        engine._parse_cached.cache_clear()
+        started = time.perf_counter()
+        grouping = engine.group_locations(synthetic)
+        grouping_seconds.append(time.perf_counter() - started)
+    engine._parse_cached.cache_clear()
+    parsers = {"rules": 0, "usaddress": 0, "": 0}
+    for text in distinct:
+        parsers[engine.parse_address(text).parser] += 1
+    return {
+        "distinct_strings": len(distinct),
+        "parse_address_per_s": round(len(distinct) / min(ours)),
+        "usaddress_parse_per_s": round(len(distinct) / min(plain)),
+        "ratio": round(min(plain) / min(ours), 2),
+        "read_by": parsers,
+        "group_rows": len(synthetic),
+        "group_distinct": grouping.distinct_strings,
+        "group_rows_per_s": round(len(synthetic) / min(grouping_seconds)),
+        "group_seconds": round(min(grouping_seconds), 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=100_000, help="synthetic calls to group")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+    load = os.getloadavg()
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, nproc {os.cpu_count()}, Python {sys.version.split()[0]}",
+        "load_before": [round(x, 2) for x in load],
+        "labels": labels(),
+        "berkeley": berkeley(),
+        "throughput": throughput(args.calls, args.repeat),
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    lab: dict[str, Any] = results["labels"]
+    brk: dict[str, Any] = results["berkeley"]
+    thr: dict[str, Any] = results["throughput"]
+    print("Addresses (issue 7)")
+    if "skipped" not in lab:
+        print(f"  labelled addresses: {lab['addresses']}; all parts match "
+              f"{lab['all_parts_match']:.1%}, street parts {lab['street_parts_match']:.1%} "
+              f"(tagger only: {lab['tagger_only_all_parts_match']:.1%} / "
+              f"{lab['tagger_only_street_parts_match']:.1%})")  # fmt: skip
+    if "skipped" not in brk:
+        print(f"  Berkeley: {brk['block_and_intersection_points']} points with a block and an "
+              f"intersection, {brk['in_one_location']} in one location ({brk['share']:.1%}); "
+              f"{brk['distinct_strings']} strings -> {brk['distinct_block_keys']} block keys -> "
+              f"{brk['locations_with_points']} locations")  # fmt: skip
+    print(f"  throughput: {thr['distinct_strings']:,} distinct strings; parse_address "
+          f"{thr['parse_address_per_s']:,}/s, usaddress.parse {thr['usaddress_parse_per_s']:,}/s "
+          f"({thr['ratio']}x); group_locations {thr['group_rows']:,} rows in "
+          f"{thr['group_seconds']} s")  # fmt: skip
+    line = json.dumps(results, default=str)
+    print("BENCH-RESULT " + line)
+    if args.json:
+        args.json.write_text(line + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
