@@ -15,6 +15,8 @@ from coresponder.calls.api import router as calls_router
 from coresponder.cases.api import router as cases_router
 from coresponder.cases.services import CaseError, EditConflict
 from coresponder.referrals.api import router as referrals_router
+from coresponder.referrals.referral_api import router as referral_flow_router
+from coresponder.referrals.services import ReferralConflict, ReferralError
 from coresponder.triage.api import router as triage_router
 
 api = NinjaAPI(
@@ -33,6 +35,7 @@ api.add_router("/", calls_router)
 api.add_router("/", triage_router)
 api.add_router("/", cases_router)
 api.add_router("/", referrals_router)
+api.add_router("/", referral_flow_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:
@@ -72,6 +75,17 @@ def _conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
 
 @api.exception_handler(CaseError)
 def _case_error(request: HttpRequest, error: CaseError) -> HttpResponse:
+    problems = [{"field": error.field, "message": str(error)}]
+    return _error(request, 422, f"The request is not valid. {error}", errors=problems)
+
+
+@api.exception_handler(ReferralConflict)
+def _referral_conflict(request: HttpRequest, error: ReferralConflict) -> HttpResponse:
+    return _error(request, 409, str(error))
+
+
+@api.exception_handler(ReferralError)
+def _referral_error(request: HttpRequest, error: ReferralError) -> HttpResponse:
     problems = [{"field": error.field, "message": str(error)}]
     return _error(request, 422, f"The request is not valid. {error}", errors=problems)
 

@@ -371,11 +371,12 @@ def calls_suggest_profile(file: str) -> None:
 
 def _add_domain_commands() -> None:
     from coresponder.linkage.commands import link
-    from coresponder.referrals.commands import directory
+    from coresponder.referrals.commands import directory, disclosures_command
     from coresponder.triage.commands import triage
 
     main.add_command(triage)
     main.add_command(directory)
+    main.add_command(disclosures_command)
     main.add_command(link)
 
 

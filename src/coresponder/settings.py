@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "coresponder.triage",
     "coresponder.cases",
     "coresponder.referrals",
+    "coresponder.notifications",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TRIAGE_POLICY = env_str("COREPONDER_TRIAGE_POLICY", "")
 # Hours within which a person is contacted again after a crisis or co-response encounter.
 FOLLOW_UP_HOURS = env_int("COREPONDER_FOLLOW_UP_HOURS", 48, minimum=1)
+# Days a partner has to answer a sent referral before it shows as overdue on the worker's day.
+REFERRAL_ANSWER_DAYS = env_int("COREPONDER_REFERRAL_ANSWER_DAYS", 5, minimum=1)
+# Days a partner's signed link to one referral keeps working.
+PARTNER_LINK_DAYS = env_int("COREPONDER_PARTNER_LINK_DAYS", 14, minimum=1)
+# E-mail for notifications (no names or health information in them). Without a host, e-mail
+# is off and notifications are in the product only.
+EMAIL_HOST = env_str("COREPONDER_EMAIL_HOST", "")
+EMAIL_PORT = env_int("COREPONDER_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("COREPONDER_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("COREPONDER_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("COREPONDER_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("COREPONDER_EMAIL_FROM", "coresponder@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
 # A directory of the agency's own assessment instruments (TOML), next to the shipped ones.
 INSTRUMENTS_DIR = env_str("COREPONDER_INSTRUMENTS_DIR", "")
 DEFAULT_AGENCY_SLUG = env_str("COREPONDER_AGENCY_SLUG", "default")

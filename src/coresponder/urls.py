@@ -9,7 +9,8 @@ urlpatterns = [
     path("calls/", include("coresponder.calls.urls")),
     path("triage/", include("coresponder.triage.urls")),
     path("cases/", include("coresponder.cases.urls")),
-    path("directory/", include("coresponder.referrals.urls")),
+    path("", include("coresponder.referrals.urls")),
+    path("notifications/", include("coresponder.notifications.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -46,12 +46,15 @@ TARGET_CASE = "{target_case}"
 TARGET_PERSON = "{target_person}"
 TARGET_NOTE = "{target_note}"
 TARGET_TASK = "{target_task}"
+TARGET_REFERRAL = "{target_referral}"
+TARGET_CONSENT = "{target_consent}"
 NO_SUCH_OVERRIDE = "999999"  # allowed roles get 404, the others 403
 CALL_READERS = {"dispatcher": 200, "officer": 200, "social_worker": 200, "supervisor": 200}
 TRIAGERS = {"dispatcher": 200, "supervisor": 200}
 TRIAGE_MANAGERS = {"supervisor": 200, "admin": 200}
 CASE_WORKERS = {"social_worker": 200, "supervisor": 200}
 CASE_RECORD = only(CASE_WORKERS, others=404)  # a record's page: 404 for everyone else
+CASE_EDITS = only({"social_worker": 302, "supervisor": 302}, others=404)  # a change, redirected
 DIRECTORY_READERS = {"dispatcher": 200, "social_worker": 200, "supervisor": 200}
 DIRECTORY_MANAGERS = {"supervisor": 200, "admin": 200}
 NO_SUCH_SERVICE = "00000000-0000-4000-8000-000000000000"  # readers get 404, the others 403
@@ -122,6 +125,31 @@ PAGES: dict[str, Expectation] = {
     "referrals:manage_service": Expectation(
         "post", statuses=only({"supervisor": 302, "admin": 302})
     ),
+    "referrals:list": Expectation("get", statuses=only(CASE_WORKERS)),
+    "referrals:new": Expectation("get", statuses=only(CASE_WORKERS)),
+    "referrals:referral": Expectation("get", {"public_id": TARGET_REFERRAL}, CASE_RECORD),
+    "referrals:send": Expectation("post", {"public_id": TARGET_REFERRAL}, CASE_EDITS),
+    "referrals:transition": Expectation("post", {"public_id": TARGET_REFERRAL}, CASE_EDITS),
+    "referrals:link": Expectation("post", {"public_id": TARGET_REFERRAL}, CASE_EDITS),
+    "referrals:print": Expectation("get", {"public_id": TARGET_REFERRAL}, CASE_EDITS),
+    "referrals:consents": Expectation("get", {"public_id": TARGET_PERSON}, CASE_RECORD),
+    "referrals:disclosures": Expectation("get", {"public_id": TARGET_PERSON}, CASE_RECORD),
+    "referrals:consent_stop": Expectation("post", {"public_id": TARGET_CONSENT}, CASE_EDITS),
+    # A partner's page has no sign-in: a link without a valid signature is 404 for anyone.
+    "referrals:partner": Expectation(
+        "get",
+        {"public_id": TARGET_REFERRAL, "token": "not-a-signature"},
+        {role: 404 for role in ROLES},
+    ),
+    "notifications:list": Expectation(
+        "get", statuses={"anonymous": TO_LOGIN, **EVERYONE_SIGNED_IN}
+    ),
+    "notifications:read_all": Expectation(
+        "post", statuses={"anonymous": TO_LOGIN, **{r: 302 for r in EVERYONE_SIGNED_IN}}
+    ),
+    "notifications:open": Expectation(
+        "get", {"pk": "999999"}, {"anonymous": TO_LOGIN, **{r: 302 for r in EVERYONE_SIGNED_IN}}
+    ),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
@@ -152,6 +180,22 @@ API: dict[tuple[str, str], dict[str, int]] = {
         {"dispatcher": 404, "social_worker": 404, "supervisor": 404}, anonymous=401
     ),
     ("post", "/api/v1/partners/import"): only(DIRECTORY_MANAGERS, anonymous=401),
+    ("get", "/api/v1/referrals"): only(CASE_WORKERS, anonymous=401),
+    ("post", "/api/v1/referrals"): only(
+        {"social_worker": 201, "supervisor": 201}, anonymous=401
+    ),
+    ("get", "/api/v1/referrals/{target_referral}"): only(CASE_WORKERS, anonymous=401),
+    ("post", "/api/v1/referrals/{target_referral}/status"): only(
+        {"social_worker": 422, "supervisor": 422}, anonymous=401
+    ),
+    ("post", "/api/v1/referrals/{target_referral}/send"): only(
+        {"social_worker": 409, "supervisor": 409}, anonymous=401
+    ),
+    ("get", "/api/v1/consents?person={target_person}"): only(CASE_WORKERS, anonymous=401),
+    ("post", "/api/v1/consents"): only({"social_worker": 201, "supervisor": 201}, anonymous=401),
+    ("post", "/api/v1/consents/{target_consent}/stop"): only(
+        {"social_worker": 200, "supervisor": 422}, anonymous=401
+    ),
 }
 
 # A valid body for each API write, so that what is tested is the access decision.
@@ -164,4 +208,24 @@ API_BODIES: dict[str, dict[str, object]] = {
     "/api/v1/triage": {"initial_type_text": "WELFARE CHECK", "priority": "3"},
     "/api/v1/people": {"first_name": "Sam", "last_name": "Doe"},
     "/api/v1/partners/import": {"services": []},
+    "/api/v1/referrals": {
+        "case": "{target_case}",
+        "service_id": "{target_service}",
+        "needs": ["housing"],
+    },
+    # A stale version: the access decision passes, then the edit is refused as a conflict.
+    "/api/v1/referrals/{target_referral}/send": {"version": 99},
+    "/api/v1/referrals/{target_referral}/status": {"version": 1, "status": "completed"},
+    "/api/v1/consents": {
+        "person": "{target_person}",
+        "categories": ["behavioral_health"],
+        "purposes": ["referral"],
+        "recipient_class": "housing",
+        "signed_on": "2026-01-05",
+        "expires_on": "2027-01-05",
+        "method": "written",
+        "signed_by": "Ana Diaz",
+    },
+    # The first stop succeeds; afterwards the consent is already stopped (422).
+    "/api/v1/consents/{target_consent}/stop": {"note": "She said so by phone."},
 }

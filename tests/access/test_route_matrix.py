@@ -15,6 +15,7 @@ from tests.access.route_expectations import API, API_BODIES, PAGES, ROLES
 from tests.calls.factories import make_call
 from tests.conftest import Personas, sign_in
 from tests.factories import UserFactory
+from tests.referrals.flow import SHELTER, draft_referral, record_consent, stock_directory
 
 
 def _client_for(role: str, personas: Personas) -> Client:
@@ -35,7 +36,13 @@ def targets(personas: Personas) -> dict[str, str]:
     task = task_create(
         actor=personas.worker_a, case=case, title="Call back", due_at=case.created_at
     )
+    stock_directory(personas)
+    referral = draft_referral(personas, case, needs=["housing"])
+    consent = record_consent(personas, person)
     return {
+        "target_referral": str(referral.public_id),
+        "target_consent": str(consent.public_id),
+        "target_service": SHELTER,
         "target_user": str(target.public_id),
         "target_token": str(token.public_id),
         "target_call": str(call.public_id),
@@ -72,7 +79,7 @@ def test_it_gives_every_role_the_expected_status_on_every_api_operation(
             client = _client_for(role, personas)
             url = path.format(**targets)
             if method == "post":
-                body = json.dumps(API_BODIES[url])
+                body = json.dumps(_filled(API_BODIES[path], targets))
                 response = client.post(url, body, content_type="application/json")
             else:
                 response = getattr(client, method)(url)
@@ -80,6 +87,10 @@ def test_it_gives_every_role_the_expected_status_on_every_api_operation(
                 mismatches.append(f"{role} {method} {url}: {response.status_code}")
     print(f"role × API checks: {len(ROLES) * len(API)}, mismatches: {len(mismatches)}")
     assert mismatches == []
+
+
+def _filled(body: dict[str, object], targets: dict[str, str]) -> dict[str, object]:
+    return {k: v.format(**targets) if isinstance(v, str) else v for k, v in body.items()}
 
 
 def test_it_sends_an_unverified_session_to_mfa_not_to_the_page(personas: Personas) -> None:

@@ -24,6 +24,7 @@ NAVIGATION = [
     NavItem("Cases", "cases:caseload", Capability.VIEW_CASES),
     NavItem("My day", "cases:my_day", Capability.VIEW_CASES),
     NavItem("People", "cases:people", Capability.VIEW_CASES),
+    NavItem("Referrals", "referrals:list", Capability.VIEW_CASES),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
     NavItem("Directory", "referrals:search", Capability.VIEW_DIRECTORY),
     NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),
@@ -32,6 +33,7 @@ NAVIGATION = [
     NavItem("Audit log", "audit:log", Capability.VIEW_AUDIT_LOG),
     NavItem("Users", "accounts:users", Capability.MANAGE_USERS),
     NavItem("API tokens", "accounts:tokens", Capability.MANAGE_API_TOKENS),
+    NavItem("Notifications", "notifications:list", Capability.VIEW_HOME),
     NavItem("My account", "accounts:account", Capability.MANAGE_OWN_ACCOUNT),
 ]
 
@@ -44,5 +46,15 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     for item in NAVIGATION:
         if has_capability(user, item.capability):
             url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "current": request.path == url})
+            label = item.label
+            if item.url_name == "notifications:list":
+                label = _with_unread_count(label, user)
+            items.append({"label": label, "url": url, "current": request.path == url})
     return items
+
+
+def _with_unread_count(label: str, user: object) -> str:
+    from coresponder.notifications.services import unread_count
+
+    unread = unread_count(user)
+    return f"{label} ({unread} new)" if unread else label

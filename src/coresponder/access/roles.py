@@ -157,6 +157,10 @@ TOKEN_SCOPES: dict[str, str] = {
     "cases:write": "Create and change people and case records (within the user's case scope).",
     "partners:read": "Search and read the community-partner directory.",
     "partners:write": "Import into the community-partner directory (the user must manage it).",
+    "referrals:read": "Read referrals (within the user's case scope).",
+    "referrals:write": "Make, send and update referrals (within the user's case scope).",
+    "consents:read": "Read people's consents (the user must work cases).",
+    "consents:write": "Record and revoke consents (the user must write case records).",
 }
 
 

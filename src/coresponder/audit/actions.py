@@ -92,6 +92,21 @@ class AuditAction(IntEnum):
     DIRECTORY_IMPORTED = 1300
     DIRECTORY_EXPORTED = 1301
     DIRECTORY_SERVICE_UPDATED = 1310
+    CONSENT_RECORDED = 1320
+    CONSENT_REVOKED = 1321
+    CONSENT_ENDED = 1322
+    CONSENTS_VIEWED = 1323
+    REFERRAL_CREATED = 1330
+    REFERRAL_SENT = 1331
+    REFERRAL_STATUS_CHANGED = 1332
+    REFERRAL_VIEWED = 1333
+    REFERRAL_REFUSED = 1334
+    REFERRALS_LISTED = 1335
+    PARTNER_LINK_CREATED = 1340
+    PARTNER_LINK_REVOKED = 1341
+    PARTNER_LINK_REFUSED = 1342
+    DISCLOSURE_RECORDED = 1350
+    DISCLOSURES_VIEWED = 1351
 
 
 DESCRIPTIONS: dict[AuditAction, str] = {
@@ -185,4 +200,29 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     "count).",
     AuditAction.DIRECTORY_SERVICE_UPDATED: "A directory service's details or status were changed "
     "(the fields named).",
+    AuditAction.CONSENT_RECORDED: "A person's consent to disclose was recorded (its categories, "
+    "recipient and purposes).",
+    AuditAction.CONSENT_REVOKED: "A consent was revoked (the note says how the person said so).",
+    AuditAction.CONSENT_ENDED: "A consent's ending event was recorded: it no longer allows "
+    "disclosures.",
+    AuditAction.CONSENTS_VIEWED: "Someone read a person's consents.",
+    AuditAction.REFERRAL_CREATED: "A referral was drafted from a case (partner service and needs).",
+    AuditAction.REFERRAL_SENT: "A referral was sent to its partner (the basis: consent, emergency "
+    "or none needed).",
+    AuditAction.REFERRAL_STATUS_CHANGED: "A referral moved on in its lifecycle (from, to, and "
+    "whether the partner did it).",
+    AuditAction.REFERRAL_VIEWED: "Someone opened a referral (a user, or the partner through its "
+    "link).",
+    AuditAction.REFERRAL_REFUSED: "Sending or printing a referral was refused: no consent covers "
+    "it (the reason).",
+    AuditAction.REFERRALS_LISTED: "Someone listed referrals (the filters used).",
+    AuditAction.PARTNER_LINK_CREATED: "A signed link for a partner to answer one referral was "
+    "made (its expiry).",
+    AuditAction.PARTNER_LINK_REVOKED: "A partner link was withdrawn before its expiry.",
+    AuditAction.PARTNER_LINK_REFUSED: "A partner link was refused: bad signature, expired, "
+    "withdrawn or for another referral.",
+    AuditAction.DISCLOSURE_RECORDED: "Information about a person left the program (a referral, an "
+    "export or a print): the ledger row.",
+    AuditAction.DISCLOSURES_VIEWED: "Someone produced a person's accounting of disclosures (page "
+    "or command line).",
 }

@@ -52,6 +52,7 @@ from coresponder.cases.forms import (
 from coresponder.cases.instruments import instrument_named, instruments
 from coresponder.cases.models import Case, Person, SafetyPlan
 from coresponder.core.listing import query_without_page, wants_results_only
+from coresponder.referrals.selectors import my_overdue_referrals, referrals_of_case
 
 PAGE_SIZE = 50
 CONFLICT_HINT = "Your input is kept below. Saving again replaces what they saved."
@@ -211,7 +212,9 @@ def reassign_view(request: HttpRequest) -> HttpResponse:
 def my_day_view(request: HttpRequest) -> HttpResponse:
     tasks = list(selectors.my_day(user=_user(request)))
     overdue = sum(task.overdue for task in tasks)
-    return render(request, "cases/my_day.html", {"tasks": tasks, "overdue": overdue})
+    referrals = my_overdue_referrals(user=_user(request))
+    context = {"tasks": tasks, "overdue": overdue, "overdue_referrals": referrals}
+    return render(request, "cases/my_day.html", context)
 
 
 @requires(Capability.EDIT_CASES, audits="each task completed", not_found_when_denied=True)
@@ -424,6 +427,7 @@ def case_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "timeline": timeline,
         "plan": plan,
         "instruments": list(instruments().values()),
+        "referrals": referrals_of_case(case=view.case),
     }
     partial = wants_results_only(request)
     return render(

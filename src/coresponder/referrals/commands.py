@@ -52,3 +52,71 @@ def export_command(out: Path, agency_slug: str | None) -> None:
 
     counts = services.export_directory(actor=None, agency=agency, out=out)
     click.echo(json.dumps({"out": str(out), "records": counts}, sort_keys=True))
+
+
+@click.command("disclosures")
+@click.argument("person_id")
+@click.option("--agency", "agency_slug", default=None, help="Default: the installation's agency.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+)
+def disclosures_command(person_id: str, agency_slug: str | None, output: str) -> None:
+    """The accounting of disclosures of one person (PERSON_ID: the person's id as shown in
+    the address of their page): every time information about them left the program."""
+    agency = _agency(agency_slug)
+    from django.http import Http404
+
+    from coresponder.cases.models import Person
+    from coresponder.referrals import selectors
+
+    try:
+        person = Person.objects.get(agency=agency, public_id=selectors._uuid(person_id))
+    except (Person.DoesNotExist, Http404):
+        raise click.ClickException(f"No person {person_id} in agency {agency.slug}.") from None
+    rows = [
+        _disclosure_row(d)
+        for d in selectors.disclosures_of(user=None, person=person, audit_via="cli")
+    ]
+    _print_rows(rows, output, person.display_name)
+
+
+def _disclosure_row(d: Any) -> dict[str, str]:
+    return {
+        "date": d.at.isoformat(timespec="minutes"),
+        "recipient": d.recipient,
+        "what": d.description,
+        "categories": ";".join(d.categories),
+        "purpose": d.purpose,
+        "basis": d.get_basis_display(),
+        "consent": str(d.consent.public_id) if d.consent else "",
+        "emergency": d.emergency_basis,
+        "by": str(d.disclosed_by),
+    }
+
+
+def _print_rows(rows: list[dict[str, str]], output: str, name: str) -> None:
+    import csv
+    import sys
+
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(_disclosure_fields()))
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        click.echo(f"Accounting of disclosures: {name} ({len(rows)})")
+        for row in rows:
+            click.echo(
+                f"{row['date']}  {row['recipient']}: {row['what']} [{row['categories']}], "
+                f"for {row['purpose']}, basis {row['basis']}, by {row['by']}"
+            )
+
+
+def _disclosure_fields() -> tuple[str, ...]:
+    return ("date", "recipient", "what", "categories", "purpose", "basis", "consent",
+            "emergency", "by")  # fmt: skip

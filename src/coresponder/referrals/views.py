@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coresponder.access.policy import requires
+from coresponder.access.principal import has_capability
 from coresponder.access.roles import Capability
 from coresponder.referrals import selectors, services
 from coresponder.referrals.engine import NEEDS
@@ -84,7 +85,8 @@ def service_view(request: HttpRequest, service_id: str) -> HttpResponse:
     if service is None:
         raise Http404("No such service in the directory.")
     details = selectors.service_details(directory, service)
-    return render(request, "referrals/service.html", {"details": details})
+    can_refer = has_capability(request.user, Capability.EDIT_CASES)
+    return render(request, "referrals/service.html", {"details": details, "can_refer": can_refer})
 
 
 @requires(Capability.MANAGE_DIRECTORY, audits="each import (counts) and each service change")
