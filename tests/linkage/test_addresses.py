@@ -235,3 +235,14 @@ def test_it_groups_by_house_address_when_asked() -> None:
     assert grouping.locations == ["addr:152 MAIN ST", "addr:160 MAIN ST"]
     with pytest.raises(ValueError, match="level"):
         group_locations([], level="city")
+
+
+def test_it_corrects_a_rare_misspelt_street_name_from_the_batch() -> None:
+    texts = ["2200 DWIGHT WAY"] * 12 + ["2250 DWIGH WAY", "2200 GILMAN ST", "10TH ST & DWIGHT WAY"]
+    grouping = group_locations(texts)
+    assert grouping.corrections == {"DWIGH": "DWIGHT"}
+    assert grouping.locations[12] == "block:2200 DWIGHT WAY"
+    assert grouping.addresses[12].key == "addr:2250 DWIGHT WAY"
+    # Numbered streets are never corrected, and fix=False leaves the batch as written.
+    assert group_locations(["10TH ST"] * 30 + ["11TH ST"]).corrections == {}
+    assert group_locations(texts, fix=False).locations[12] == "block:2200 DWIGH WAY"

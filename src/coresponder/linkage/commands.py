@@ -75,6 +75,8 @@ def _float(text: str) -> float | None:
 @click.option("--level", type=click.Choice(["block", "address"]), default="block",
               show_default=True, help="Group calls by block or by house address.")  # fmt: skip
 @click.option("--no-header", is_flag=True, help="The file has no header row (Reno's CAD).")
+@click.option("--no-fix", is_flag=True,
+              help="Leave misspelt names and missing suffixes as written.")  # fmt: skip
 def addresses(
     file: Path,
     column: str | None,
@@ -85,6 +87,7 @@ def addresses(
     radius_m: float,
     level: str,
     no_header: bool,
+    no_fix: bool,
 ) -> None:
     """Normalise FILE's address column into location keys and parts, written to OUT.
 
@@ -131,6 +134,11 @@ def addresses(
         f"{locations:,} locations ({grouping.merged_by_point:,} keys merged by a shared point)."
     )
     click.echo("Kinds: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))
+    if grouping.corrections:
+        fixed = ", ".join(f"{a} -> {b}" for a, b in sorted(grouping.corrections.items()))
+        click.echo(f"Misspelt street names corrected: {fixed}")
+    if grouping.completed:
+        click.echo(f"Streets written without their suffix and given it: {grouping.completed:,}")
     if reasons:
         click.echo("Unparsed: " + ", ".join(f"{r} {n:,}" for r, n in reasons.most_common()))
     click.echo(f"Written: {out}")

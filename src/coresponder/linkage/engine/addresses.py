@@ -729,23 +729,64 @@ def complete_suffixes(parsed: Iterable[Address]) -> dict[tuple[str, str, str, st
     return {stem: next(iter(seen[stem])) for stem in bare if len(seen.get(stem, ())) == 1}
 
 
-def with_suffixes(address: Address, completion: Mapping[tuple[str, str, str, str], str]) -> Address:
-    """The address with suffix-less streets completed from ``complete_suffixes``."""
-    if not completion or address.street is None:
+RARE_ROWS = 3  # a name written in at most this many rows may be a misspelling ...
+COMMON_FACTOR = 10  # ... of a name written in at least this many times as many rows (and 10)
+
+
+def correct_rare_names(counted: Iterable[tuple[Address, int]]) -> dict[str, str]:
+    """Misspelt street names in a batch: a name of five letters or more, without digits, in at
+    most ``RARE_ROWS`` rows, that is one edit from a name in at least ``COMMON_FACTOR`` times
+    as many rows (and at least 10) reads as that name ("DWIGH WAY" beside 205 rows of
+    "DWIGHT WAY"; "GILLMAN ST" beside "GILMAN ST"). Numbered streets are never corrected
+    (10TH and 11TH are both real)."""
+    rows: Counter[str] = Counter()
+    for address, count in counted:
+        for street in (address.street, *address.cross):
+            if street is not None and street.name:
+                rows[street.name] += count
+    common = [(name, n) for name, n in rows.items() if n >= 10]
+    corrections: dict[str, str] = {}
+    for name, n in rows.items():
+        if n > RARE_ROWS or len(name) < 5 or any(c.isdigit() for c in name):
+            continue
+        best = [
+            (m, other)
+            for other, m in common
+            if m >= COMMON_FACTOR * n
+            and abs(len(other) - len(name)) <= 1
+            and _one_edit(name, other)
+        ]
+        if best:
+            corrections[name] = max(best)[1]
+    return corrections
+
+
+def with_streets(
+    address: Address,
+    completion: Mapping[tuple[str, str, str, str], str],
+    names: Mapping[str, str] | None = None,
+) -> Address:
+    """The address with misspelt names corrected (``correct_rare_names``) and suffix-less
+    streets completed (``complete_suffixes``)."""
+    if address.street is None or not (completion or names):
         return address
 
-    def fill(street: Street) -> Street:
+    def fix(street: Street) -> Street:
+        if names and street.name in names:
+            street = replace(street, name=names[street.name])
         if street.suffix or street.pretype or street.stem not in completion:
             return street
         return replace(street, suffix=completion[street.stem])
 
-    street = fill(address.street)
-    cross = tuple(fill(s) for s in address.cross)
+    street = fix(address.street)
+    cross = tuple(fix(s) for s in address.cross)
     if street == address.street and cross == address.cross:
         return address
     kind = address.kind
-    if kind == "place" and address.street is not None:
+    if kind == "place" and street.suffix:
         kind = "street"
+    if kind == "place":
+        return _keyed(address, street=street, cross=cross, place=street.text)
     return _keyed(address, street=street, cross=cross, kind=kind)
 
 
@@ -818,7 +859,8 @@ class Grouping:
     locations: list[str]  # '' = no location (unparsed text and no point)
     distinct_strings: int = 0
     merged_by_point: int = 0  # keys folded into another key's location by a shared point
-    notes: list[str] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)  # misspelt name -> name
+    completed: int = 0  # street stems given the batch's one suffix
 
 
 def group_locations(
@@ -829,14 +871,18 @@ def group_locations(
     aliases: AliasTable | None = None,
     radius_m: float = DEFAULT_RADIUS_M,
     level: str = "block",
+    fix: bool = True,
 ) -> Grouping:
     """A location per row: the block (``level="block"``) or the most precise key
     (``level="address"``), with keys merged where their calls share a point.
 
-    Each distinct string is parsed once. Where coordinates are given, each key is placed at
-    the point cluster most of its rows fall in, and keys placed at the same cluster become one
-    location, named by the key with the most rows (ties: the first in sort order). Rows with
-    an unparsed string but a point get ``point:LAT,LON`` (the cluster leader, 5 decimals).
+    Each distinct string is parsed once. With ``fix`` (the default) the batch corrects itself:
+    rare misspelt street names (``correct_rare_names``, listed in ``Grouping.corrections``)
+    and streets written without their suffix (``complete_suffixes``). Where coordinates are
+    given, each key is placed at the point cluster most of its rows fall in, and keys placed at
+    the same cluster become one location, named by the key with the most rows (ties: the first
+    in sort order). Rows with an unparsed string but a point get ``point:LAT,LON`` (the
+    cluster's smallest point, 5 decimals).
     """
     if level not in {"block", "address"}:
         raise ValueError("level is 'block' or 'address'")
@@ -844,9 +890,13 @@ def group_locations(
     for text in texts:
         if text not in distinct:
             distinct[text] = parse_address(text, aliases)
-    completion = complete_suffixes(distinct.values())
+    text_rows = Counter(texts)
+    names = correct_rare_names((distinct[t], n) for t, n in text_rows.items()) if fix else {}
+    if names:
+        distinct = {k: with_streets(v, {}, names) for k, v in distinct.items()}
+    completion = complete_suffixes(distinct.values()) if fix else {}
     if completion:
-        distinct = {k: with_suffixes(v, completion) for k, v in distinct.items()}
+        distinct = {k: with_streets(v, completion) for k, v in distinct.items()}
     rows = [distinct[text] for text in texts]
 
     def level_key(address: Address) -> str:
@@ -855,7 +905,13 @@ def group_locations(
         return address.block_key if level == "block" else address.key
 
     keys = [level_key(a) for a in rows]
-    grouping = Grouping(addresses=rows, locations=list(keys), distinct_strings=len(distinct))
+    grouping = Grouping(
+        addresses=rows,
+        locations=list(keys),
+        distinct_strings=len(distinct),
+        corrections=names,
+        completed=len(completion),
+    )
     if lat is None or lon is None:
         # A location cell may carry its own point: "2100 SHATTUCK AVE\n...\n(37.87, -122.26)".
         points = {text: point_of(text) for text in distinct}
