@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import bench-triage bench-cases clean
+.PHONY: demo test install install-dev lint types test-sqlite test-postgres bench bench-import bench-triage bench-cases bench-referrals clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -51,6 +51,9 @@ bench-triage: install-dev
 
 bench-cases: install-dev
 	$(BIN)/python benchmarks/bench_cases.py
+
+bench-referrals: install-dev
+	$(BIN)/python benchmarks/bench_referrals.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
