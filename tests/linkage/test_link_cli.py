@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coresponder.cli import main
 
@@ -125,3 +127,15 @@ def test_it_never_loads_django(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "no django" in result.stdout
     assert _rows(out)[0]["key"] == "addr:1452 HAZEL ST"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=400))
+def test_it_never_fails_on_any_bytes(tmp_path: Path, content: bytes) -> None:
+    source = tmp_path / "fuzz.csv"
+    source.write_bytes(b"address\n" + content)
+    code, output = _run(str(source), "--column", "address", "--out", str(tmp_path / "o.csv"))
+    assert code == 0, output
+    assert "Written:" in output

@@ -53,7 +53,7 @@ class Tables:
     units: dict[str, str]
     names: dict[tuple[str, ...], tuple[str, ...]]  # phrase -> canonical phrase
     longest_name: int
-    suffix_full_names: frozenset[str]  # STREET, AVENUE, ...: targets of typo repair
+    suffix_typos: dict[str, frozenset[str]]  # a full name less one letter -> the full names
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
@@ -84,7 +84,7 @@ def tables() -> Tables:
         units=by_kind["unit"],
         names=names,
         longest_name=max(len(k) for k in names),
-        suffix_full_names=frozenset(full),
+        suffix_typos=_deletions_index(full),
     )
 
 
@@ -332,10 +332,24 @@ def _suffix(word: str) -> str:
     found = t.suffixes.get(word)
     if found or len(word) < 5 or not word.isalpha():
         return found or ""
-    for full in t.suffix_full_names:
-        if abs(len(full) - len(word)) <= 1 and _one_edit(word, full):
+    # Symmetric deletion: a word one edit from a full name shares a one-letter deletion with
+    # it (or is one); the few candidates are then checked exactly.
+    candidates: set[str] = set()
+    for variant in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+        candidates |= t.suffix_typos.get(variant, frozenset())
+    for full in sorted(candidates):
+        if _one_edit(word, full):
             return t.suffixes[full]
     return ""
+
+
+def _deletions_index(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        index[name].add(name)
+        for i in range(len(name)):
+            index[name[:i] + name[i + 1 :]].add(name)
+    return {k: frozenset(v) for k, v in index.items()}
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -624,7 +638,7 @@ def parse_address(text: object, aliases: AliasTable | None = None) -> Address:
     return _parse_cached(text, aliases)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def _parse_cached(raw: str, aliases: AliasTable | None) -> Address:
     point = None
     if "\n" in raw or "(" in raw or "." in raw:
@@ -704,8 +718,12 @@ def _read_intersection(
 def normalise_street(text: str) -> str:
     """A street written any way, in canonical form: "Martin Luther King Jr. Way" ->
     "MARTIN LUTHER KING JR WAY"; '' when it is no street."""
-    parsed = street_from_tokens(clean(text).split())
-    return parsed[0].text if parsed else ""
+    cleaned = clean(text)
+    parsed = street_from_tokens(cleaned.split())
+    if parsed is not None:
+        return parsed[0].text
+    tagged = _read_tagger(cleaned) if _LETTER.search(cleaned) else None
+    return tagged.street.text if tagged is not None and tagged.street is not None else ""
 
 
 # --------------------------------------------------------------------------------------------
