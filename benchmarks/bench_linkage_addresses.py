@@ -16,7 +16,10 @@ Three measures, in one process and one run:
               Berkeley geocoded both a block address ("2100 SHATTUCK AVE") and an
               intersection ("SHATTUCK AVENUE & ADDISON ST"), and the share of them whose rows
               all land in one location with ``group_locations`` (25 m). Also: rows, distinct
-              strings, distinct block keys and locations.
+              strings, distinct block keys and locations. And across years: the 2018 rows
+              with their points, the 2019 rows without theirs; for 2019's block-and-
+              intersection points, the share in one location among those whose keys 2018 had
+              seen (a location learnt from one period, applied to the next).
   throughput  distinct address strings per second: ``parse_address`` with an empty cache
               against ``usaddress.parse`` on the same strings, alternating (A B A B ...), best
               of ``--repeat``. The strings: the synthetic city's (``generate_calls``, seed 1),
@@ -95,6 +98,7 @@ def berkeley() -> dict[str, object]:
     check = block_and_intersection_check(grouping.addresses, grouping.locations, lat, lon)
     text_only = engine.group_locations(texts)
     return {
+        **_berkeley_cross_year(folder),
         "rows": len(texts),
         "rows_with_a_point": sum(a is not None for a in lat),
         "distinct_strings": grouping.distinct_strings,
@@ -106,6 +110,35 @@ def berkeley() -> dict[str, object]:
         "in_one_location": check.together,
         "share": round(check.share, 4),
         "misses": [{"point": p, "rows": rows} for p, rows in check.misses],
+    }
+
+
+def _berkeley_cross_year(folder: Path) -> dict[str, object]:
+    """The points of 2018 only: do 2019's blocks and intersections, given without their points,
+    land in one location through what 2018 taught?"""
+    files = sorted(folder.glob("*.csv"))
+    earlier = [f for f in files if "2018" in f.name]
+    later = [f for f in files if "2019" in f.name]
+    if not earlier or not later:
+        return {}
+    texts_a, lat_a, lon_a = read_berkeley(earlier)
+    texts_b, lat_b, lon_b = read_berkeley(later)
+    none: list[float | None] = [None] * len(texts_b)
+    grouping = engine.group_locations(texts_a + texts_b, lat_a + none, lon_a + none)
+    n = len(texts_a)
+    check = block_and_intersection_check(
+        grouping.addresses[n:], grouping.locations[n:], lat_b, lon_b, keep_misses=1000
+    )
+    known = {a.block_key for a in grouping.addresses[:n]}
+    # A block and an intersection can share a location only through a point, so a point that
+    # is together had all its keys placed by 2018; a miss may have a key 2018 never saw.
+    taught_misses = sum(all(loc in known for _, loc in rows) for _, rows in check.misses)
+    taught = check.together + taught_misses
+    return {
+        "cross_year_points": check.points,
+        "cross_year_in_one_location": check.together,
+        "cross_year_points_with_keys_seen_in_2018": taught,
+        "cross_year_share_of_those": round(check.together / taught, 4) if taught else 0.0,
     }
 
 
@@ -216,6 +249,11 @@ def main() -> int:
               f"intersection, {brk['in_one_location']} in one location ({brk['share']:.1%}); "
               f"{brk['distinct_strings']} strings -> {brk['distinct_block_keys']} block keys -> "
               f"{brk['locations_with_points']} locations")  # fmt: skip
+        if "cross_year_points" in brk:
+            print(f"  Berkeley 2019 rows without their points, 2018 points only: "
+                  f"{brk['cross_year_in_one_location']} of {brk['cross_year_points']} points in "
+                  f"one location; of the {brk['cross_year_points_with_keys_seen_in_2018']} "
+                  f"whose keys 2018 had seen: {brk['cross_year_share_of_those']:.1%}")  # fmt: skip
     print("  throughput, distinct strings per second (parse_address / usaddress.parse):")
     for name, rates in thr.items():
         if name == "group":
