@@ -81,6 +81,10 @@ def demo(call_count: int, seed: int) -> None:
             f"Cases: {cases.cases:,} for {cases.people:,} people, {cases.encounters:,} "
             f"encounters, {cases.notes:,} notes, {cases.tasks_open:,} open follow-ups."
         )
+        from coresponder.referrals.demo import load_demo_referrals
+
+        referrals = load_demo_referrals(Agency.objects.get(slug="riverside"), seed=seed)
+        click.echo(f"Referrals: {referrals:,} to the demo city's community partners.")
     marker = Path(settings.DATA_DIR) / "demo-mode"
     marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
     click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")

@@ -1,9 +1,11 @@
 """A social worker's day in the browser: from a call to a case, an encounter, a note, an
-assessment and the follow-up; the supervisor sees the case in the team caseload; an officer
-gets 404 on the case. Each page is photographed at desktop and tablet width."""
+assessment and the follow-up; a referral with consent that the partner accepts through its
+link, which the worker then sees engaged; the supervisor sees the case in the team caseload;
+an officer gets 404 on the case. Each page is photographed at desktop and tablet width."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,10 +13,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from coresponder.access.roles import Role
+from coresponder.referrals import services
+from coresponder.referrals.engine import read_hsds_json
 from tests.browser.chromium import TABLET, skip_without_chromium
 from tests.browser.flows import sign_in
 from tests.calls.factories import make_call
 from tests.factories import AgencyFactory, TeamFactory, UserFactory, enrol_totp
+from tests.referrals.helpers import document as directory_document
 
 skip_without_chromium()
 pytestmark = pytest.mark.browser
@@ -41,6 +46,9 @@ def test_a_social_worker_goes_from_a_call_to_a_case_and_its_follow_up(page: Page
     agency = AgencyFactory(slug="testville", name="Testville Police Department")
     team = TeamFactory(agency=agency, name="Team A")
     make_call(agency, event_number="25-0500", final_type_text="MENTAL HEALTH CRISIS")
+    services.import_directory(
+        actor=None, agency=agency, result=read_hsds_json(json.dumps(directory_document()))
+    )
     worker = UserFactory(username="wren", agency=agency, roles=[(Role.SOCIAL_WORKER, team)])
     supervisor = UserFactory(username="sade", agency=agency, roles=[(Role.SUPERVISOR, team)])
     officer = UserFactory(username="otto", agency=agency, roles=[(Role.OFFICER, None)])
@@ -121,6 +129,8 @@ def test_a_social_worker_goes_from_a_call_to_a_case_and_its_follow_up(page: Page
     expect(page.locator(".entry-task").first).to_contain_text("Done")
     _photograph(page, "case")
 
+    _refer_with_consent_and_let_the_partner_answer(page)
+
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My day").click()
     _photograph(page, "my-day")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
@@ -141,3 +151,63 @@ def test_a_social_worker_goes_from_a_call_to_a_case_and_its_follow_up(page: Page
     sign_in(page, officer, enrol_totp(officer))
     response = page.goto(case_url)
     assert response is not None and response.status == 404
+
+
+def _refer_with_consent_and_let_the_partner_answer(page: Page) -> None:
+    """From the case page: refer to the clinic, record the consent it needs, send it; the
+    partner opens its link in a browser of its own, accepts, then says the person engaged."""
+    page.get_by_role("link", name="Refer to a partner").click()
+    _photograph(page, "referral-choose")
+    page.get_by_role("link", name="Walk-in Counseling Clinic").click()
+    expect(page.get_by_label("Mental health")).to_be_checked()
+    page.get_by_label("Note for the partner").fill("Asks for a counsellor who speaks Spanish.")
+    _photograph(page, "referral-new")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.locator("#send-heading + p")).to_contain_text("no consent on record")
+    referral_url = page.url
+
+    page.get_by_role("link", name="Record a consent").click()
+    page.get_by_label("Name, date of birth and other identifying details").check()
+    page.get_by_label("How to reach the person (phone, address, usual location)").check()
+    page.get_by_label("Mental-health information (diagnoses, crises, assessments)").check()
+    page.get_by_label("To this partner organisation").select_option(
+        label="Riverside Community Services"
+    )
+    page.get_by_label("Referral for services").check()
+    page.get_by_label("Given on").fill("2026-01-10")
+    page.get_by_label("Expires on (last valid day)").fill("2030-01-10")
+    page.get_by_label("How it was given").select_option("verbal")
+    page.get_by_label("Given by (the person or representative)").fill("Rosa Quintero")
+    page.get_by_label("Witness (verbal consent)").fill("Wren")
+    _photograph(page, "consent-new")
+    page.get_by_role("button", name="Record the consent").click()
+    expect(page.locator(".messages")).to_contain_text("Consent recorded")
+
+    page.goto(referral_url)
+    expect(page.locator("#send-heading + p")).to_contain_text("A consent on record covers")
+    page.get_by_role("button", name="Send to the partner").click()
+    expect(page.locator(".messages")).to_contain_text("Referral sent")
+    link = page.locator("#partner-link").input_value()
+    _photograph(page, "referral-sent")
+
+    partner = page.context.browser.new_context()  # no session: only the link
+    try:
+        partner_page = partner.new_page()
+        partner_page.goto(link)
+        expect(partner_page.get_by_role("heading", level=1)).to_contain_text("A referral from")
+        expect(partner_page.locator("main")).to_contain_text("Rosa Quintero")
+        expect(partner_page.locator("main")).to_contain_text("consent of Rosa Quintero")
+        partner_page.get_by_label("Short outcome (optional)").fill("Intake booked for Monday")
+        partner_page.get_by_role("button", name="Accept").click()
+        expect(partner_page.locator(".messages")).to_contain_text("the program has your answer")
+        partner_page.get_by_role("button", name="The person is engaged").click()
+        expect(partner_page.locator("h1 .badge")).to_have_text("Engaged")
+        partner_page.screenshot(path=str(SCREENSHOTS / "cases-partner-desktop.png"), full_page=True)
+    finally:
+        partner.close()
+
+    page.goto(referral_url)
+    expect(page.locator("h1 .badge")).to_have_text("Engaged")
+    expect(page.locator(".timeline")).to_contain_text("by the partner: Intake booked for Monday")
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Notifications (2 new)")
+    _photograph(page, "referral-engaged")

@@ -165,7 +165,7 @@ def test_the_partner_sees_only_the_referral_and_closes_the_loop(personas: Person
     referral, link = _sent_with_link(personas, case)
     partner = Client()
     page = partner.get(link)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     text = page.content.decode()
     assert "Dana Reyes" in text and "Needs a bed tonight." in text
     assert "42 CFR part 2" not in text  # no substance-use information in this one

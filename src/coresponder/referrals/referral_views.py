@@ -150,6 +150,7 @@ def _referral_context(request: HttpRequest, referral: Referral, **extra: Any) ->
         "send_form": SendForm(initial={"version": referral.version}),
         "labels": STATUS_LABELS,
         "category_labels": consent_rules.CATEGORIES,
+        "purpose_labels": consent_rules.PURPOSES,
         "final": referral.status in FINAL,
         "links": list(referral.links.order_by("-created_at")),
         "disclosures": list(referral.disclosures.order_by("-at")),
@@ -398,6 +399,8 @@ def partner_view(request: HttpRequest, public_id: uuid.UUID, token: str) -> Http
         }
     )
     response = render(request, "referrals/partner.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never pass it on
+    # The link is the key: never pass it to another site ("no-referrer" would also make the
+    # browser send "Origin: null" with the answer, which the CSRF check rightly refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
