@@ -21,9 +21,11 @@ Three measures, in one process and one run:
               intersection points, the share in one location among those whose keys 2018 had
               seen (a location learnt from one period, applied to the next).
   throughput  distinct address strings per second: ``parse_address`` with an empty cache
-              against ``usaddress.parse`` on the same strings, alternating (A B A B ...), best
-              of ``--repeat``. The strings: the synthetic city's (``generate_calls``, seed 1),
-              Berkeley's, Reno's and the labelled addresses, deduplicated. Also
+              against ``usaddress.parse`` on the same strings, taking turns every 200 strings
+              (so the load of a shared machine falls on both alike), best of ``--repeat``,
+              for each source on its own and all together: the synthetic city's
+              (``generate_calls``, seed 1), Berkeley's, Reno's and the labelled addresses,
+              each deduplicated. Also
               ``group_locations`` over every synthetic call (rows per second, cache cleared):
               what grouping a CAD export costs when most strings repeat.
 
@@ -168,21 +170,29 @@ def _sources(calls: int, workdir: Path) -> tuple[dict[str, list[str]], list[str]
     return distinct, synthetic
 
 
+CHUNK = 200  # strings per turn: the two parsers take turns this often, so load hits both
+
+
 def _rates(strings: list[str], repeat: int) -> dict[str, object]:
-    """parse_address (empty cache) against usaddress.parse on the same strings, alternating;
-    the best of ``repeat`` runs of each."""
+    """parse_address (empty cache) against usaddress.parse on the same strings, taking turns
+    every ``CHUNK`` strings (a busy machine slows both alike); the best of ``repeat`` runs."""
     ours: list[float] = []
     plain: list[float] = []
     for _ in range(repeat):
         engine._parse_cached.cache_clear()
-        started = time.perf_counter()
-        for text in strings:
-            engine.parse_address(text)
-        ours.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        for text in strings:
-            usaddress.parse(text)
-        plain.append(time.perf_counter() - started)
+        mine = theirs = 0.0
+        for start in range(0, len(strings), CHUNK):
+            chunk = strings[start : start + CHUNK]
+            started = time.perf_counter()
+            for text in chunk:
+                engine.parse_address(text)
+            mine += time.perf_counter() - started
+            started = time.perf_counter()
+            for text in chunk:
+                usaddress.parse(text)
+            theirs += time.perf_counter() - started
+        ours.append(mine)
+        plain.append(theirs)
     engine._parse_cached.cache_clear()
     by = {"rules": 0, "usaddress": 0, "none (unparsed)": 0}
     for text in strings:
