@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -130,6 +131,20 @@ def referrals_list(request: HttpRequest, filters: Query[ReferralQuery]) -> Any:
 def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
     user = _user(request)
     case = case_selectors.case_get(user=user, public_id=payload.case, audit=False).case
+    try:
+        # One request, one outcome: a draft whose sending is refused is not kept.
+        with transaction.atomic():
+            referral, link = _create_and_maybe_send(request, user, case, payload)
+    except services.ReferralError as refused:
+        if payload.send:  # the refusal's audit event was rolled back with the draft
+            services.audit_refused_for_case(user, case, str(refused))
+        raise
+    return Status(201, _referral_out(referral, link))
+
+
+def _create_and_maybe_send(
+    request: HttpRequest, user: Any, case: Any, payload: ReferralIn
+) -> tuple[Referral, str | None]:
     referral = services.referral_create(
         actor=user,
         case=case,
@@ -139,16 +154,16 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
         categories=payload.categories,
         note=payload.note,
     )
-    link = None
-    if payload.send:
-        link = services.referral_send(
-            actor=user,
-            referral=referral,
-            expected_version=referral.version,
-            emergency_basis=payload.emergency_basis,
-            base_url=_base_url(request),
-        ).link_url
-    return Status(201, _referral_out(referral, link))
+    if not payload.send:
+        return referral, None
+    sent = services.referral_send(
+        actor=user,
+        referral=referral,
+        expected_version=referral.version,
+        emergency_basis=payload.emergency_basis,
+        base_url=_base_url(request),
+    )
+    return referral, sent.link_url
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)

@@ -564,6 +564,18 @@ def _consent_used(decision: consent_rules.Decision) -> Consent | None:
     return Consent.objects.filter(public_id=decision.consent_id).first()
 
 
+def audit_refused_for_case(actor: Any, case: Case, reason: str) -> None:
+    """A refused make-and-send through the API: nothing was kept, but the refusal is logged."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL_REFUSED,
+        object_type="case",
+        object_id=case.public_id,
+        outcome=Outcome.DENIED,
+        reason=reason[:500],
+    )
+
+
 def _audit_refused(actor: Any, referral: Referral, reason: str) -> None:
     audit_record(
         actor=actor,
