@@ -94,7 +94,7 @@ class ConsentForm(forms.Form):
         label="Or to any recipient of this kind",
     )
     purposes = forms.MultipleChoiceField(
-        choices=list(consent_rules.PURPOSES.items()),
+        choices=[(k, v) for k, v in consent_rules.PURPOSES.items() if k != "emergency"],
         widget=forms.CheckboxSelectMultiple,
         label="Purposes",
     )

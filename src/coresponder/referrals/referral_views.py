@@ -342,7 +342,12 @@ def disclosures_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     user = _user(request)
     person = case_selectors.person_get(user=user, public_id=public_id)
     rows = selectors.disclosures_of(user=user, person=person)
-    context = {"person": person, "rows": rows, "category_labels": consent_rules.CATEGORIES}
+    context = {
+        "person": person,
+        "rows": rows,
+        "category_labels": consent_rules.CATEGORIES,
+        "purpose_labels": consent_rules.PURPOSES,
+    }
     return render(request, "referrals/disclosures.html", context)
 
 
