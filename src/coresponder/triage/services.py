@@ -248,6 +248,7 @@ def _triage_in_bulk(agency: Agency, batch: ImportBatch) -> TriageRun:
     while (page := _call_page(batch, last_pk)) is not None:
         answers, triaged = bulk.decide_calls(page, triager, agency.time_zone)
         with transaction.atomic():
+            _no_commit_wait()
             first_time = _store_in_bulk(agency, batch, page, (answers, triaged), last_pk)
         for answer, calls in answers.value_counts().iter_rows():
             run.modes[triaged[answer].decision.mode] += calls
@@ -257,6 +258,16 @@ def _triage_in_bulk(agency: Agency, batch: ImportBatch) -> TriageRun:
         last_pk = page["pk"][-1]
     _close_run(agency, run, seen_types, actor=None, batch=batch)
     return run
+
+
+def _no_commit_wait() -> None:
+    """PostgreSQL: this page's commit does not wait for its WAL to reach the disk. A crash
+    can then lose only the latest pages' decisions, whole, and ``calls_triage_pending``
+    decides those calls again; the run's closing transaction (its audit event) waits as
+    usual, which makes every page before it durable too."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _call_page(batch: ImportBatch, after_pk: int) -> pl.DataFrame | None:
