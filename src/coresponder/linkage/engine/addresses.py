@@ -498,11 +498,12 @@ def _read_rules(text: str) -> Address | None:
 # --------------------------------------------------------------------------------------------
 
 
-def normalise_component(label: str, value: str) -> str:
+def normalise_component(label: str, value: str, cleaned: bool = False) -> str:
     """One usaddress component in this module's canonical form (used for the tagger's output
-    and to compare with labelled data)."""
+    and to compare with labelled data). ``cleaned``: the value comes from text that went
+    through ``clean`` already (the tagger's input), so only commas are left to drop."""
     t = tables()
-    words = clean(value).replace(",", " ").split()
+    words = (value if cleaned else clean(value)).replace(",", " ").split()
     if not words:
         return ""
     if label in {"StreetNamePreDirectional", "StreetNamePostDirectional"}:
@@ -534,7 +535,7 @@ _TAG_FIELDS = {
 }  # fmt: skip
 
 
-def parts_from_labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+def parts_from_labels(pairs: Iterable[tuple[str, str]], cleaned: bool = False) -> dict[str, str]:
     """Labelled tokens (value, usaddress label) as this module's parts, normalised."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for value, label in pairs:
@@ -544,7 +545,7 @@ def parts_from_labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
         target = _TAG_FIELDS.get(label)
         if target is None:
             continue
-        text = normalise_component(label, " ".join(values))
+        text = normalise_component(label, " ".join(values), cleaned)
         if text:
             parts[target].append(text)
     out = {k: " ".join(v) for k, v in parts.items()}
@@ -559,7 +560,7 @@ def _read_tagger(text: str) -> Address:
         pairs = usaddress.parse(text)
     except Exception:  # noqa: BLE001 - the tagger's own failures are an unparsed reason
         return _unparsed(text, "tagger-failed")
-    parts = parts_from_labels((value, label) for value, label in pairs)
+    parts = parts_from_labels(pairs, cleaned=True)
     if "box" in parts and "name" not in parts:
         return _unparsed(text, "po-box")
     if "name" not in parts:
