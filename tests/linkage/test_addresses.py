@@ -74,6 +74,7 @@ def test_it_reads_intersections_in_either_order_with_any_separator(text: str) ->
 def test_it_keeps_the_unit_as_a_part_and_out_of_the_key() -> None:
     found = parse_address("1452 HAZEL ST APT 4C")
     assert (found.key, found.unit_type, found.unit_id) == ("addr:1452 HAZEL ST", "APT", "4C")
+    assert found.row()["block"] == "1400"
     assert key("1452 HAZEL ST #4C") == key("1452 Hazel Street, Apartment 4C") == found.key
     assert parse_address("1452 HAZEL ST #4C").unit_id == "4C"
     assert parse_address("100 RALSTON ST SUITE 200").unit_type == "STE"
@@ -131,7 +132,8 @@ def test_it_reads_a_city_state_and_zip_with_the_tagger() -> None:
     ("text", "reason"),
     [("", "empty"), ("   ", "empty"), ("!!!", "empty"), ("12345", "no-letters"),
      ("a", "too-short"), ("x" * 1_000_000, "too-long"), ("PO BOX 5884", "po-box"),
-     ("37.88101, -122.24340", "coordinates-only")],
+     ("37.88101, -122.24340", "coordinates-only"), ("<UNKNOWN>", "placeholder"),
+     ("n/a", "placeholder"), ("HOMELESS", "placeholder"), ("1600 BLOCK", "no-street")],
 )  # fmt: skip
 def test_it_gives_bad_input_an_unparsed_key_with_a_reason(text: str, reason: str) -> None:
     found = parse_address(text)

@@ -37,6 +37,12 @@ import usaddress
 
 MAX_LENGTH = 300  # characters; a longer field is no address (a pasted narrative, a 1 MB blob)
 DEFAULT_RADIUS_M = 25.0
+# Values that say there is no address: never a place, never grouped with each other.
+PLACEHOLDERS = frozenset({
+    "UNKNOWN", "UNK", "UNKN", "NONE", "NULL", "NA", "N/A", "N A", "TBD", "REFUSED", "NO ADDRESS",
+    "NOT GIVEN", "NOT PROVIDED", "UNKNOWN ADDRESS", "UNKNOWN LOCATION", "VARIOUS", "HOMELESS",
+    "TRANSIENT", "XX", "XXX", "CITYWIDE", "CITY WIDE",
+})  # fmt: skip
 
 KINDS = ("address", "block", "intersection", "street", "place", "unparsed")
 
@@ -171,6 +177,9 @@ class Address:
             "key": self.key,
             "block_key": self.block_key,
             "number": self.number,
+            "block": ""
+            if self.block is None or self.kind not in {"address", "block"}
+            else str(self.block),
             "predir": street.predir,
             "pretype": street.pretype,
             "name": street.name,
@@ -651,6 +660,8 @@ def _parse_cached(raw: str, aliases: AliasTable | None) -> Address:
         return _unparsed(raw, "coordinates-only" if point else "empty")
     if not _LETTER.search(text):
         return _unparsed(raw, "no-letters")
+    if text in PLACEHOLDERS:
+        return _unparsed(raw, "placeholder")
     if aliases is not None and (target := aliases.lookup(text)) is not None:
         return _aliased(raw, text, target, aliases)
     sides = [s for s in _SEPARATOR.split(text) if s.strip(" ,")]
@@ -660,7 +671,7 @@ def _parse_cached(raw: str, aliases: AliasTable | None) -> Address:
         found = _read_rules(text) or _read_tagger(text)
     if found.kind == "unparsed":
         return _unparsed(raw, found.reason)
-    if found.street is not None and not found.street.name:
+    if found.street is not None and found.street.name in {"", "BLOCK", "BLK", "OF"}:
         return _unparsed(raw, "no-street")
     if found.kind == "place" and len(found.place.replace(" ", "")) < 2:
         return _unparsed(raw, "too-short")
