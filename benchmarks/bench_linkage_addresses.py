@@ -26,8 +26,9 @@ Three measures, in one process and one run:
               for each source on its own and all together: the synthetic city's
               (``generate_calls``, seed 1), Berkeley's, Reno's and the labelled addresses,
               each deduplicated. Also
-              ``group_locations`` over every synthetic call (rows per second, cache cleared):
-              what grouping a CAD export costs when most strings repeat.
+              ``group_locations`` over every synthetic call, without and with its point (rows
+              per second, cache cleared): what grouping a CAD export costs when most strings
+              repeat.
 
 Without ../shared/data the real-data measures are skipped and said so.
 """
@@ -144,12 +145,18 @@ def _berkeley_cross_year(folder: Path) -> dict[str, object]:
     }
 
 
-def _sources(calls: int, workdir: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """(distinct strings by source, every synthetic call's address)."""
+Points = tuple[list[float | None], list[float | None]]
+
+
+def _sources(calls: int, workdir: Path) -> tuple[dict[str, list[str]], list[str], Points]:
+    """(distinct strings by source, every synthetic call's address, and its point)."""
     path = workdir / "calls.csv"
     generate_calls(path, calls=calls, seed=1)
     with path.open(encoding="utf-8", newline="") as handle:
-        synthetic = [row["address_raw"] for row in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
+    synthetic = [row["address_raw"] for row in rows]
+    lat = [float(row["latitude"]) if row["latitude"] else None for row in rows]
+    lon = [float(row["longitude"]) if row["longitude"] else None for row in rows]
     pools: dict[str, list[str]] = {"synthetic city": synthetic}
     if CAD.is_dir():
         pools["Berkeley"] = read_berkeley(sorted((CAD / "berkeley").glob("*.csv")))[0]
@@ -167,7 +174,7 @@ def _sources(calls: int, workdir: Path) -> tuple[dict[str, list[str]], list[str]
         strings = sorted({text for text in pool if text.strip()})
         random.Random(1).shuffle(strings)
         distinct[name] = strings
-    return distinct, synthetic
+    return distinct, synthetic, (lat, lon)
 
 
 CHUNK = 200  # strings per turn: the two parsers take turns this often, so load hits both
@@ -208,7 +215,7 @@ def _rates(strings: list[str], repeat: int) -> dict[str, object]:
 
 def throughput(calls: int, repeat: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
-        sources, synthetic = _sources(calls, Path(folder))
+        sources, synthetic, (lat, lon) = _sources(calls, Path(folder))
     everything = sorted({text for strings in sources.values() for text in strings})
     random.Random(1).shuffle(everything)
     results: dict[str, object] = {
@@ -221,11 +228,22 @@ def throughput(calls: int, repeat: int) -> dict[str, object]:
         started = time.perf_counter()
         grouping = engine.group_locations(synthetic)
         grouping_seconds.append(time.perf_counter() - started)
+    with_points: list[float] = []
+    for _ in range(repeat):
+        engine._parse_cached.cache_clear()
+        started = time.perf_counter()
+        located = engine.group_locations(synthetic, lat, lon)
+        with_points.append(time.perf_counter() - started)
     results["group"] = {
         "rows": len(synthetic),
         "distinct": grouping.distinct_strings,
         "rows_per_s": round(len(synthetic) / min(grouping_seconds)),
         "seconds": round(min(grouping_seconds), 3),
+        "rows_with_a_point": sum(a is not None for a in lat),
+        "with_points_seconds": round(min(with_points), 3),
+        "with_points_rows_per_s": round(len(synthetic) / min(with_points)),
+        "locations": len({loc for loc in grouping.locations if loc}),
+        "locations_with_points": len({loc for loc in located.locations if loc}),
     }
     return results
 
@@ -272,7 +290,9 @@ def main() -> int:
               f" / {rates['usaddress_parse_per_s']:>8,}  ({rates['ratio']}x)")  # fmt: skip
     group = thr["group"]
     print(f"  group_locations: {group['rows']:,} synthetic calls ({group['distinct']:,} distinct)"
-          f" in {group['seconds']} s, {group['rows_per_s']:,} rows/s")  # fmt: skip
+          f" in {group['seconds']} s, {group['rows_per_s']:,} rows/s; with their points "
+          f"({group['rows_with_a_point']:,}) {group['with_points_seconds']} s, "
+          f"{group['locations']:,} -> {group['locations_with_points']:,} locations")  # fmt: skip
     line = json.dumps(results, default=str)
     print("BENCH-RESULT " + line)
     if args.json:

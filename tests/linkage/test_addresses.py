@@ -248,3 +248,16 @@ def test_it_corrects_a_rare_misspelt_street_name_from_the_batch() -> None:
     # Numbered streets are never corrected, and fix=False leaves the batch as written.
     assert group_locations(["10TH ST"] * 30 + ["11TH ST"]).corrections == {}
     assert group_locations(texts, fix=False).locations[12] == "block:2200 DWIGH WAY"
+
+
+def test_it_locates_a_later_call_by_what_a_batch_learnt() -> None:
+    texts = ["2100 SHATTUCK AVE", "SHATTUCK AVENUE & ADDISON ST", "1623 VIRGINIA ST"]
+    texts += ["2200 DWIGHT WAY"] * 12
+    grouping = group_locations(texts, [37.871167, 37.871167] + [None] * 13,
+                               [-122.268285, -122.268285] + [None] * 13)  # fmt: skip
+    assert grouping.locate("ADDISON ST / SHATTUCK AV") == "block:2100 SHATTUCK AVE"
+    assert grouping.locate("2250 DWIGH WAY") == "block:2200 DWIGHT WAY"
+    assert grouping.locate("1600 VIRGINIA") == "block:1600 VIRGINIA ST"
+    assert grouping.locate("99 NEW ST") == "block:0 NEW ST"
+    assert grouping.locate("") == ""
+    assert grouping.key_locations["xing:ADDISON ST & SHATTUCK AVE"] == "block:2100 SHATTUCK AVE"

@@ -759,29 +759,47 @@ def complete_suffixes(parsed: Iterable[Address]) -> dict[tuple[str, str, str, st
     return {stem: next(iter(seen[stem])) for stem in bare if len(seen.get(stem, ())) == 1}
 
 
+def single_suffixes(parsed: Iterable[Address]) -> dict[tuple[str, str, str, str], str]:
+    """Each street stem the batch writes with exactly one suffix, and that suffix."""
+    seen: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for address in parsed:
+        for street in (address.street, *address.cross):
+            if street is not None and street.suffix:
+                seen[street.stem].add(street.suffix)
+    return {stem: next(iter(found)) for stem, found in seen.items() if len(found) == 1}
+
+
 RARE_ROWS = 3  # a name written in at most this many rows may be a misspelling ...
 COMMON_FACTOR = 10  # ... of a name written in at least this many times as many rows (and 10)
 
 
-def correct_rare_names(counted: Iterable[tuple[Address, int]]) -> dict[str, str]:
-    """Misspelt street names in a batch: a name of five letters or more, without digits, in at
-    most ``RARE_ROWS`` rows, that is one edit from a name in at least ``COMMON_FACTOR`` times
-    as many rows (and at least 10) reads as that name ("DWIGH WAY" beside 205 rows of
-    "DWIGHT WAY"; "GILLMAN ST" beside "GILMAN ST"). Numbered streets are never corrected
-    (10TH and 11TH are both real)."""
+def name_rows(counted: Iterable[tuple[Address, int]]) -> Counter[str]:
+    """Rows per street name (every street of an intersection counts)."""
     rows: Counter[str] = Counter()
     for address, count in counted:
         for street in (address.street, *address.cross):
             if street is not None and street.name:
                 rows[street.name] += count
-    common = [(name, n) for name, n in rows.items() if n >= 10]
+    return rows
+
+
+def correct_rare_names(
+    counted: Iterable[tuple[Address, int]], common: Mapping[str, int] | None = None
+) -> dict[str, str]:
+    """Misspelt street names in a batch: a name of five letters or more, without digits, in at
+    most ``RARE_ROWS`` rows, that is one edit from a name in at least ``COMMON_FACTOR`` times
+    as many rows (and at least 10) reads as that name ("DWIGH WAY" beside 205 rows of
+    "DWIGHT WAY"; "GILLMAN ST" beside "GILMAN ST"). Numbered streets are never corrected
+    (10TH and 11TH are both real)."""
+    rows = name_rows(counted)
+    targets = common if common is not None else {n: m for n, m in rows.items() if m >= 10}
     corrections: dict[str, str] = {}
     for name, n in rows.items():
         if n > RARE_ROWS or len(name) < 5 or any(c.isdigit() for c in name):
             continue
         best = [
             (m, other)
-            for other, m in common
+            for other, m in targets.items()
             if m >= COMMON_FACTOR * n
             and abs(len(other) - len(name)) <= 1
             and _one_edit(name, other)
@@ -891,6 +909,26 @@ class Grouping:
     merged_by_point: int = 0  # keys folded into another key's location by a shared point
     corrections: dict[str, str] = field(default_factory=dict)  # misspelt name -> name
     completed: int = 0  # street stems given the batch's one suffix
+    key_locations: dict[str, str] = field(default_factory=dict)  # key -> location, to keep
+    suffixes: dict[tuple[str, str, str, str], str] = field(default_factory=dict)  # stem: its one
+    names: frozenset[str] = frozenset()  # every street name in the batch
+    common_names: dict[str, int] = field(default_factory=dict)  # in >= 10 rows: their rows
+    level: str = "block"
+
+    def locate(self, text: object, aliases: AliasTable | None = None) -> str:
+        """The location of a string outside the batch, by what the batch learnt (its name
+        corrections, suffixes and placed keys): its key's location when the batch placed that
+        key, else its own key ('' when unparsed). For calls that arrive after a batch."""
+        address = parse_address(text, aliases)
+        fixes = dict(self.corrections)
+        if self.common_names and any(
+            s is not None and s.name not in self.names for s in (address.street, *address.cross)
+        ):
+            # A name the batch never saw, one edit from a name it saw often: a misspelling.
+            fixes.update(correct_rare_names([(address, 1)], common=self.common_names))
+        address = with_streets(with_streets(address, {}, fixes), self.suffixes)
+        key = address.block_key if self.level == "block" else address.key
+        return self.key_locations.get(key, key) if address.parsed else ""
 
 
 def group_locations(
@@ -921,6 +959,7 @@ def group_locations(
         if text not in distinct:
             distinct[text] = parse_address(text, aliases)
     text_rows = Counter(texts)
+    rows_by_name = name_rows((distinct[t], n) for t, n in text_rows.items())
     names = correct_rare_names((distinct[t], n) for t, n in text_rows.items()) if fix else {}
     if names:
         distinct = {k: with_streets(v, {}, names) for k, v in distinct.items()}
@@ -941,6 +980,11 @@ def group_locations(
         distinct_strings=len(distinct),
         corrections=names,
         completed=len(completion),
+        key_locations={k: k for k in keys if k},
+        suffixes=single_suffixes(distinct.values()) if fix else {},
+        names=frozenset(rows_by_name),
+        common_names={n: m for n, m in rows_by_name.items() if m >= 10} if fix else {},
+        level=level,
     )
     if lat is None or lon is None:
         # A location cell may carry its own point: "2100 SHATTUCK AVE\n...\n(37.87, -122.26)".
@@ -971,6 +1015,7 @@ def group_locations(
                 if member != name:
                     rename[member] = name
     grouping.merged_by_point = len(rename)
+    grouping.key_locations = {k: rename.get(k, k) for k in keys if k}
     locations = []
     for key, cluster in zip(keys, clusters, strict=True):
         if key:
