@@ -381,6 +381,10 @@ def _add_domain_commands() -> None:
     main.add_command(triage)
     main.add_command(directory)
     main.add_command(disclosures_command)
+    from coresponder.linkage.repeat_commands import repeat_callers_command, run_command
+
+    link.add_command(run_command)
+    main.add_command(repeat_callers_command)
     main.add_command(link)
 
 

@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "coresponder.cases",
     "coresponder.referrals",
     "coresponder.notifications",
+    "coresponder.linkage",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TRIAGE_POLICY = env_str("COREPONDER_TRIAGE_POLICY", "")
 # Hours within which a person is contacted again after a crisis or co-response encounter.
 FOLLOW_UP_HOURS = env_int("COREPONDER_FOLLOW_UP_HOURS", 48, minimum=1)
+# The frequent-caller rule: a person or place with at least this many calls in 12 months, or
+# at least the second number in 6 months (defaults: more than 4 a year, or 2 or more in 6 months).
+FREQUENT_CALLS_12_MONTHS = env_int("COREPONDER_FREQUENT_CALLS_12_MONTHS", 5, minimum=1)
+FREQUENT_CALLS_6_MONTHS = env_int("COREPONDER_FREQUENT_CALLS_6_MONTHS", 2, minimum=1)
 # Days a partner has to answer a sent referral before it shows as overdue on the worker's day.
 REFERRAL_ANSWER_DAYS = env_int("COREPONDER_REFERRAL_ANSWER_DAYS", 5, minimum=1)
 # Days a partner's signed link to one referral keeps working.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("coresponder.cases.urls")),
     path("", include("coresponder.referrals.urls")),
     path("notifications/", include("coresponder.notifications.urls")),
+    path("repeat/", include("coresponder.linkage.urls")),
     path("api/v1/", api.urls),
 ]
 

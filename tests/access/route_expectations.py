@@ -150,6 +150,10 @@ PAGES: dict[str, Expectation] = {
     "notifications:open": Expectation(
         "get", {"pk": "999999"}, {"anonymous": TO_LOGIN, **{r: 302 for r in EVERYONE_SIGNED_IN}}
     ),
+    "linkage:places": Expectation("get", statuses=only(CASE_WORKERS)),
+    # No such place: 404 for those who may look, and (a record's page) for everyone else.
+    "linkage:place": Expectation("get", statuses=only({}, others=404)),
+    "linkage:trend": Expectation("get", statuses=only(CASE_WORKERS)),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
@@ -181,9 +185,7 @@ API: dict[tuple[str, str], dict[str, int]] = {
     ),
     ("post", "/api/v1/partners/import"): only(DIRECTORY_MANAGERS, anonymous=401),
     ("get", "/api/v1/referrals"): only(CASE_WORKERS, anonymous=401),
-    ("post", "/api/v1/referrals"): only(
-        {"social_worker": 201, "supervisor": 201}, anonymous=401
-    ),
+    ("post", "/api/v1/referrals"): only({"social_worker": 201, "supervisor": 201}, anonymous=401),
     ("get", "/api/v1/referrals/{target_referral}"): only(CASE_WORKERS, anonymous=401),
     ("post", "/api/v1/referrals/{target_referral}/status"): only(
         {"social_worker": 422, "supervisor": 422}, anonymous=401

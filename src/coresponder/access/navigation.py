@@ -25,6 +25,7 @@ NAVIGATION = [
     NavItem("My day", "cases:my_day", Capability.VIEW_CASES),
     NavItem("People", "cases:people", Capability.VIEW_CASES),
     NavItem("Referrals", "referrals:list", Capability.VIEW_CASES),
+    NavItem("Repeat calls", "linkage:places", Capability.VIEW_REPEAT_CALLS),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
     NavItem("Directory", "referrals:search", Capability.VIEW_DIRECTORY),
     NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),

@@ -63,6 +63,7 @@ class Capability(StrEnum):
     MANAGE_TRIAGE = "manage_triage"
     VIEW_DIRECTORY = "view_directory"
     MANAGE_DIRECTORY = "manage_directory"
+    VIEW_REPEAT_CALLS = "view_repeat_calls"
 
 
 CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
@@ -86,6 +87,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.MANAGE_TRIAGE: "Keep the agency's call-type crosswalk; confirm new call types.",
     Capability.VIEW_DIRECTORY: "Search the community-partner directory (services, hours, phones).",
     Capability.MANAGE_DIRECTORY: "Import, export and edit the community-partner directory.",
+    Capability.VIEW_REPEAT_CALLS: "See the places (and people) that call most, their rolling "
+    "call counts and the trend.",
 }
 
 _EVERYONE = {Capability.VIEW_HOME: Scope.ALL, Capability.MANAGE_OWN_ACCOUNT: Scope.ALL}
@@ -116,6 +119,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.EDIT_CASES: Scope.ASSIGNED,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
         Capability.VIEW_DIRECTORY: Scope.ALL,
+        Capability.VIEW_REPEAT_CALLS: Scope.ALL,
     },
     Role.SUPERVISOR: {
         **_EVERYONE,
@@ -132,6 +136,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.MANAGE_TRIAGE: Scope.ALL,
         Capability.VIEW_DIRECTORY: Scope.ALL,
         Capability.MANAGE_DIRECTORY: Scope.ALL,
+        Capability.VIEW_REPEAT_CALLS: Scope.ALL,
     },
     Role.ANALYST: {**_EVERYONE, Capability.VIEW_AGGREGATES: Scope.ALL},
     Role.AUDITOR: {**_EVERYONE, Capability.VIEW_AUDIT_LOG: Scope.ALL},

@@ -108,6 +108,12 @@ class AuditAction(IntEnum):
     DISCLOSURE_RECORDED = 1350
     DISCLOSURES_VIEWED = 1351
 
+    REPEAT_PLACES_LISTED = 1400
+    REPEAT_PLACE_VIEWED = 1401
+    REPEAT_TREND_VIEWED = 1406
+    LINKAGE_RUN = 1420
+    PLACE_ALIAS_SET = 1421
+
 
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
@@ -225,4 +231,10 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     "export or a print): the ledger row.",
     AuditAction.DISCLOSURES_VIEWED: "Someone produced a person's accounting of disclosures (page "
     "or command line).",
+    AuditAction.REPEAT_PLACES_LISTED: "Someone listed the places that call most (the rule and the "
+    "filters).",
+    AuditAction.REPEAT_PLACE_VIEWED: "Someone opened one place's repeat-call history.",
+    AuditAction.REPEAT_TREND_VIEWED: "Someone read the repeat-call trend.",
+    AuditAction.LINKAGE_RUN: "Locations or person links were worked out (what, counts and time).",
+    AuditAction.PLACE_ALIAS_SET: "A named place and the address it stands for were set.",
 }

@@ -1,0 +1,194 @@
+"""Reads of the repeat-call domain, always within the user's agency and audited: the places
+that call most under the frequent-caller rule, one place's history, and the trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from coresponder.audit.actions import AuditAction
+from coresponder.audit.services import audit_record
+from coresponder.calls.models import Call, CallUnit
+from coresponder.linkage.engine.repeat import HALF_YEAR_DAYS, FrequentRule
+from coresponder.linkage.models import CallLocation
+
+
+def frequent_rule() -> FrequentRule:
+    return FrequentRule(
+        min_year=settings.FREQUENT_CALLS_12_MONTHS, min_half_year=settings.FREQUENT_CALLS_6_MONTHS
+    )
+
+
+def as_of(agency_id: int) -> datetime:
+    """The moment the rolling windows end: now, or the latest call when the calls stop
+    earlier (a year's export loaded for a study or a demo would otherwise look empty)."""
+    now = timezone.now()
+    latest = CallLocation.objects.filter(agency_id=agency_id).aggregate(m=Max("received_at"))["m"]
+    return min(now, latest) if latest else now
+
+
+def _since(now: datetime, days: int) -> datetime:
+    return now - timedelta(days=days)
+
+
+def _window_counts(rows: QuerySet[CallLocation], now: datetime) -> QuerySet[Any]:
+    """Per location: calls in each rolling window, behavioural-health calls, the last call."""
+    return (
+        rows.filter(received_at__gt=_since(now, 365), received_at__lte=now)
+        .exclude(location="")
+        .values("location")
+        .annotate(
+            days_365=Count("pk"),
+            days_180=Count("pk", filter=Q(received_at__gt=_since(now, 180))),
+            days_90=Count("pk", filter=Q(received_at__gt=_since(now, 90))),
+            half_year=Count("pk", filter=Q(received_at__gt=_since(now, HALF_YEAR_DAYS))),
+            behavioural_health=Count("pk", filter=Q(call__triage__behavioural_health=True)),
+            last_call=Max("received_at"),
+        )
+    )
+
+
+def _frequent(rows: QuerySet[Any], rule: FrequentRule) -> QuerySet[Any]:
+    return rows.filter(Q(days_365__gte=rule.min_year) | Q(half_year__gte=rule.min_half_year))
+
+
+@dataclass(frozen=True)
+class PlaceFilters:
+    kind: str = ""  # address, block, intersection, place; "" for every kind
+    min_bh_share: float = 0.0  # 0.5: places where half the calls or more are behavioural health
+
+
+def frequent_places(
+    *, agency_id: int, actor: Any, filters: PlaceFilters, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The agency's places that meet the frequent-caller rule, most calls in 12 months first,
+    each with its windows, behavioural-health share, last call and the reasons it is listed."""
+    now = now or as_of(agency_id)
+    rule = frequent_rule()
+    audit_record(
+        actor=actor,
+        action=AuditAction.REPEAT_PLACES_LISTED,
+        agency_id=agency_id,
+        data={"rule": rule.describe(), "kind": filters.kind, "min_bh_share": filters.min_bh_share},
+    )
+    rows = CallLocation.objects.filter(agency_id=agency_id)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    places = []
+    for row in _frequent(_window_counts(rows, now), rule).order_by("-days_365", "location"):
+        share = row["behavioural_health"] / row["days_365"] if row["days_365"] else 0.0
+        if share < filters.min_bh_share:
+            continue
+        row["bh_share"] = share
+        row["reasons"] = rule.reasons(year=row["days_365"], half_year=row["half_year"])
+        places.append(row)
+    return places
+
+
+@dataclass(frozen=True)
+class PlaceHistory:
+    location: str
+    counts: dict[str, Any]
+    reasons: list[str]
+    police_unit_hours: float
+    months: list[tuple[datetime, int, int]]  # month, calls, behavioural-health calls
+    calls: list[Call]
+    keys: list[tuple[str, int]]  # the keys (ways of writing it) folded into this place
+
+
+def place_history(*, user: Any, location: str, now: datetime | None = None) -> PlaceHistory:
+    now = now or as_of(user.agency_id)
+    rows = CallLocation.objects.filter(agency_id=user.agency_id, location=location)
+    if not location or not rows.exists():
+        raise Http404
+    audit_record(
+        actor=user,
+        action=AuditAction.REPEAT_PLACE_VIEWED,
+        object_type="location",
+        object_id=location[:150],
+    )
+    counts = _window_counts(rows, now).order_by("location").first() or {
+        "days_365": 0, "days_180": 0, "days_90": 0, "half_year": 0, "behavioural_health": 0,
+        "last_call": None,
+    }  # fmt: skip
+    year = rows.filter(received_at__gt=_since(now, 365))
+    return PlaceHistory(
+        location=location,
+        counts=counts,
+        reasons=frequent_rule().reasons(year=counts["days_365"], half_year=counts["half_year"]),
+        police_unit_hours=police_unit_hours(Call.objects.filter(location__in=year)),
+        months=_months(year),
+        calls=list(
+            Call.objects.filter(location__in=rows)
+            .select_related("triage")
+            .order_by("-received_at")[:100]
+        ),
+        keys=list(rows.values_list("key").annotate(n=Count("pk")).order_by("-n")[:20]),
+    )
+
+
+def police_unit_hours(calls: QuerySet[Call]) -> float:
+    """Hours police units spent on these calls: from dispatch (or en route, or on scene) to
+    clear, for units of type police with both times."""
+    busy = ExpressionWrapper(F("cleared_at") - F("dispatched_at"), output_field=DurationField())
+    total = (
+        CallUnit.objects.filter(call__in=calls, unit_type="police")
+        .exclude(dispatched_at=None)
+        .exclude(cleared_at=None)
+        .filter(cleared_at__gte=F("dispatched_at"))
+        .aggregate(total=Sum(busy))["total"]
+    )
+    return total.total_seconds() / 3600 if total else 0.0
+
+
+def _months(rows: QuerySet[CallLocation]) -> list[tuple[datetime, int, int]]:
+    monthly = (
+        rows.annotate(month=TruncMonth("received_at"))
+        .values("month")
+        .annotate(
+            calls=Count("pk"), bh=Count("pk", filter=Q(call__triage__behavioural_health=True))
+        )
+        .order_by("month")
+    )
+    return [(m["month"], m["calls"], m["bh"]) for m in monthly]
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    month_end: datetime
+    frequent_places: int
+    calls_at_frequent_places: int  # in the 12 months to the month's end
+    calls: int  # all located calls in those 12 months
+
+
+def repeat_trend(*, user: Any, months: int = 12, now: datetime | None = None) -> list[TrendMonth]:
+    """For each of the last ``months`` month ends: how many places met the rule then, and
+    what share of the year's calls came from them (falling is the program working)."""
+    now = now or as_of(user.agency_id)
+    audit_record(actor=user, action=AuditAction.REPEAT_TREND_VIEWED, data={"months": months})
+    rule = frequent_rule()
+    rows = CallLocation.objects.filter(agency_id=user.agency_id)
+    out = []
+    first_of_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for back in range(months - 1, -1, -1):
+        end = _months_before(first_of_month, back) if back else now
+        frequent = list(
+            _frequent(_window_counts(rows, end), rule).values_list("days_365", flat=True)
+        )
+        total = rows.filter(received_at__gt=_since(end, 365), received_at__lte=end).count()
+        out.append(TrendMonth(end, len(frequent), sum(frequent), total))
+    return out
+
+
+def _months_before(first_of_month: datetime, count: int) -> datetime:
+    year, month = first_of_month.year, first_of_month.month - count
+    while month <= 0:
+        year, month = year - 1, month + 12
+    return first_of_month.replace(year=year, month=month)
