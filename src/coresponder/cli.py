@@ -85,6 +85,10 @@ def demo(call_count: int, seed: int) -> None:
 
         referrals = load_demo_referrals(Agency.objects.get(slug="riverside"), seed=seed)
         click.echo(f"Referrals: {referrals:,} to the demo city's community partners.")
+        from coresponder.linkage.services import locate_calls
+
+        placed = locate_calls(actor=None, agency=Agency.objects.get(slug="riverside"))
+        click.echo(f"Locations: {placed.located:,} calls placed at {placed.locations:,} places.")
     marker = Path(settings.DATA_DIR) / "demo-mode"
     marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
     click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")
