@@ -459,12 +459,14 @@ def _in_period(column: str, params: Params) -> pl.Expr:
 
 
 def _repeat_result(name: str, table: pl.DataFrame, windows: Sequence[int]) -> MetricResult:
-    longest = table.filter(pl.col("window_days") == max(windows))
+    # the headline: the longest window that has anyone in it
+    observed = table.filter(pl.col("keys") > 0).sort("window_days")
+    headline = observed["change"][-1] if observed.height else None
     parts: dict[str, float | int | None] = {}
     for row in table.iter_rows(named=True):
         parts[f"keys_{row['window_days']}"] = row["keys"]
         parts[f"change_{row['window_days']}"] = row["change"]
-    return MetricResult(name, longest["change"][0], "change", parts, table)
+    return MetricResult(name, headline, "change", parts, table)
 
 
 @metric(
@@ -476,7 +478,8 @@ def _repeat_result(name: str, table: pl.DataFrame, windows: Sequence[int]) -> Me
 def repeat_calls_person(frames: Frames, params: Params) -> MetricResult:
     """Per window W in 90/180/365 days, for people whose first contact falls in the period and
     whose whole window is inside the data: calls in the W days before the first contact vs the
-    W days after; the headline is the change over the longest window (after ÷ before − 1).
+    W days after; the headline is the change (after ÷ before − 1) over the longest window that
+    has anyone in it.
     No comparison group here: see analytics.evaluation.did for that."""
     calls, people = _frame(frames, "calls"), _frame(frames, "people")
     data_start, data_end = _data_bounds(calls, params)
