@@ -24,7 +24,9 @@ def test_it_lets_an_auditor_filter_the_audit_log_in_place(page: Page) -> None:
 
     sign_in(page, auditor, device)
     navigation = page.get_by_role("navigation", name="Main")
-    expect(navigation.get_by_role("link")).to_have_text(["Home", "Audit log", "My account"])
+    expect(navigation.get_by_role("link")).to_have_text(
+        ["Home", "Audit log", "Notifications", "My account"]
+    )
     with page.expect_navigation():
         navigation.get_by_role("link", name="Audit log").click()
     expect(page).to_have_url(re.compile(r"/audit/$"))

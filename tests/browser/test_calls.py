@@ -28,7 +28,9 @@ def test_it_lets_a_dispatcher_filter_calls_and_open_one_on_a_tablet(page: Page) 
     page.set_viewport_size(TABLET)
     sign_in(page, dispatcher, enrol_totp(dispatcher))
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calls").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Calls", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calls for service")
     expect(page.locator("#results tbody tr")).to_have_count(2)
     assert page.evaluate(OVERFLOW) <= 0, "the calls list scrolls sideways at 768px"

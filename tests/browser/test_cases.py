@@ -56,7 +56,9 @@ def test_a_social_worker_goes_from_a_call_to_a_case_and_its_follow_up(page: Page
     sign_in(page, worker, enrol_totp(worker))
 
     # Find the call and start from it.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calls").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Calls", exact=True
+    ).click()
     page.get_by_role("link", name="25-0500").click()
     _photograph(page, "call")
     page.get_by_role("link", name="Record an encounter for this call").click()
@@ -133,14 +135,18 @@ def test_a_social_worker_goes_from_a_call_to_a_case_and_its_follow_up(page: Page
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My day").click()
     _photograph(page, "my-day")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Cases", exact=True
+    ).click()
     expect(page.locator("#results")).to_contain_text("Rosa Quintero")
     _photograph(page, "caseload-worker")
     page.get_by_role("button", name="Sign out").click()
 
     # The supervisor sees it in the team caseload.
     sign_in(page, supervisor, enrol_totp(supervisor))
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Cases", exact=True
+    ).click()
     page.get_by_label("Cases", exact=True).select_option("team")
     expect(page.locator("#results")).to_contain_text("Rosa Quintero")
     expect(page.locator("#results")).to_contain_text("Wren")

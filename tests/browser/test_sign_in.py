@@ -76,7 +76,18 @@ def test_it_takes_a_new_person_through_the_notice_and_enrolment_to_their_home_pa
     expect(card).to_contain_text("crisis calls, follow-ups and your caseload")
     navigation = page.get_by_role("navigation", name="Main")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Home", "Calls", "Cases", "My day", "People", "Directory", "My account"]
+        [
+            "Home",
+            "Calls",
+            "Cases",
+            "My day",
+            "People",
+            "Referrals",
+            "Repeat calls",
+            "Directory",
+            "Notifications",
+            "My account",
+        ]
     )
     expect(navigation.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     assert TOTPDevice.objects.filter(user=person, confirmed=True).count() == 1
