@@ -119,63 +119,86 @@ class CleaningReport:
         return out
 
 
-def _map_unique(series: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
-    """Apply ``fn`` once per distinct value (names and addresses repeat a lot)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = np.array([fn(value) for value in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=series.index, dtype=object)
+class _Column:
+    """One input column read once per distinct value: a million mentions carry far fewer
+    distinct names, dates, phones and addresses. ``codes`` index each row's value."""
+
+    def __init__(self, series: pd.Series) -> None:
+        values = series.to_numpy(dtype=object)
+        self.codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        # blanks and "nan" read as missing; everything else as stripped text
+        self.uniques = [_strip(value) for value in uniques]
+
+    def derive(self, fn: Callable[[str], tuple[Any, ...]], width: int) -> list[np.ndarray]:
+        """``fn`` over each distinct non-blank value -> ``width`` per-row arrays (None for a
+        missing value)."""
+        blank = (None,) * width
+        rows = [fn(value) if value is not None else blank for value in self.uniques]
+        rows.append(blank)  # what code -1 (missing) takes
+        return [np.array([row[i] for row in rows], dtype=object)[self.codes] for i in range(width)]
+
+    def raw(self) -> np.ndarray:
+        return np.array([*self.uniques, None], dtype=object)[self.codes]
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Strings stripped, with blanks as null; numbers read as text."""
-    text = series.astype("string").str.strip()
-    return text.where(text.notna() & (text != ""), None).astype(object)
+def _strip(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
 
 
-def _placeholder_or_letter(value: str, placeholders: frozenset[str]) -> tuple[str | None, str]:
-    if value in placeholders:
-        return None, "placeholder"
-    if len(value.replace(" ", "")) <= 1:
+def _report_reasons(
+    report: CleaningReport, column: str, reasons: np.ndarray, raw: np.ndarray
+) -> None:
+    """Count each non-empty reason, with a few of the raw values it was given for."""
+    found = pd.Series(reasons).dropna()
+    found = found[found != ""]
+    for reason, count in found.value_counts().items():
+        examples = pd.unique(raw[found.index[found == reason][:200]])
+        report.count(column, str(reason), int(count), [str(v) for v in examples])
+
+
+def _name(value: str) -> tuple[str | None, str]:
+    name = normalise_name(value)
+    if not name:
+        return None, "not a name"
+    if name in NAME_PLACEHOLDERS:
+        return (name, "") if name in ("john doe", "jane doe", "doe") else (None, "placeholder")
+    if len(name.replace(" ", "")) <= 1:
         return None, "single letter"
-    return value, ""
+    return name, ""
 
 
-def _clean_names(
-    frame: pd.DataFrame, report: CleaningReport
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    raw_first = _text(frame["first_name"])
-    raw_last = _text(frame["last_name"])
-    first = _map_unique(raw_first, normalise_name)
-    last = _map_unique(raw_last, normalise_name)
-    garbage_first = raw_first.notna() & (first.isna() | (first == ""))
-    garbage_last = raw_last.notna() & (last.isna() | (last == ""))
-    report.count("first_name", "not a name", int(garbage_first.sum()), raw_first[garbage_first])
-    report.count("last_name", "not a name", int(garbage_last.sum()), raw_last[garbage_last])
-    first = first.where(~garbage_first & first.notna(), None)
-    last = last.where(~garbage_last & last.notna(), None)
+def _clean_names(frame: pd.DataFrame, report: CleaningReport) -> tuple[np.ndarray, np.ndarray]:
+    columns = {}
+    for column in ("first_name", "last_name"):
+        read = _Column(frame[column])
+        value, reason = read.derive(_name, 2)
+        raw = read.raw()
+        _report_reasons(report, column, reason, raw)
+        columns[column] = (value, raw)
+    (first, raw_first), (last, raw_last) = columns["first_name"], columns["last_name"]
 
-    # "JOHN DOE" in either field order, or the whole name in one field
-    doe = (last == "doe") & (first.isin(DOE_FIRST) | first.isna())
-    doe |= (first == "doe") & last.isin(DOE_FIRST)
-    whole = {"john doe", "jane doe"}  # the whole placeholder in one field: that field only
-    doe_first, doe_last = first.isin(whole), last.isin(whole)
-    shown = (raw_first.fillna("") + " " + raw_last.fillna("")).str.strip()
-    report.count("name", "John/Jane Doe", int(doe.sum()), shown[doe])
-    report.count("first_name", "John/Jane Doe", int(doe_first.sum()), raw_first[doe_first])
-    report.count("last_name", "John/Jane Doe", int(doe_last.sum()), raw_last[doe_last])
-    first = first.where(~doe & ~doe_first, None)
-    last = last.where(~doe & ~doe_last, None)
-
-    for column, values in (("first_name", first), ("last_name", last)):
-        checked = _map_unique(values, lambda v: _placeholder_or_letter(v, NAME_PLACEHOLDERS)[1])
-        for reason in ("placeholder", "single letter"):
-            hit = checked == reason
-            raw = raw_first if column == "first_name" else raw_last
-            report.count(column, reason, int(hit.sum()), raw[hit])
-        values.loc[checked.isin({"placeholder", "single letter"})] = None
-    # a given name is its first word ("mary ann" -> "mary"); the middle name is too often absent
-    first = _map_unique(first, lambda v: v.split()[0])
-    return first, last, shown
+    # "JOHN DOE": both halves placeholders together, though "John" alone is a name; the whole
+    # placeholder written in one field nulls that field only
+    first_s, last_s = pd.Series(first), pd.Series(last)
+    doe = ((last_s == "doe") & (first_s.isin(DOE_FIRST) | first_s.isna())).to_numpy()
+    doe |= ((first_s == "doe") & last_s.isin(DOE_FIRST)).to_numpy()
+    whole = {"john doe", "jane doe"}
+    doe_first = first_s.isin(whole).to_numpy() | (first_s == "doe").to_numpy()
+    doe_last = last_s.isin(whole).to_numpy()
+    if doe.any():
+        pairs = zip(raw_first[doe], raw_last[doe], strict=True)
+        shown = [f"{a or ''} {b or ''}".strip() for a, b in pairs]
+        report.count("name", "John/Jane Doe", int(doe.sum()), shown)
+    report.count("first_name", "John/Jane Doe", int((doe_first & ~doe).sum()),
+                 [str(v) for v in raw_first[doe_first & ~doe][:5]])  # fmt: skip
+    report.count("last_name", "John/Jane Doe", int((doe_last & ~doe).sum()),
+                 [str(v) for v in raw_last[doe_last & ~doe][:5]])  # fmt: skip
+    first = np.where(doe | doe_first, None, first)
+    last = np.where(doe | doe_last, None, last)
+    return first, last
 
 
 @lru_cache(maxsize=500_000)
@@ -195,88 +218,81 @@ def _given_key(token: str) -> str:
     return min(names) if names else token
 
 
-def _clean_dob(frame: pd.DataFrame, report: CleaningReport, today: date) -> pd.DataFrame:
-    raw = _text(frame["dob"])
-    parts = pd.DataFrame(index=frame.index, columns=["y", "m", "d"], dtype="float64")
-    rest = raw.notna()
+def _given(token: str) -> tuple[str, list[str], str, str | None]:
+    """A given name's first word (the middle name is too often absent), the full names it
+    may stand for, its blocking key and its sound."""
+    word = token.split()[0]
+    return word, list(_given_names(word)), _given_key(word), _metaphone(word)
+
+
+def _date_parts(text: str) -> tuple[int, int | None, int | None] | None:
     for pattern in _DATE_PATTERNS:
-        found = raw[rest].str.extract(pattern)
-        found = found.reindex(columns=["y", "m", "d"]).dropna(subset=["y"])
-        parts.loc[found.index] = found.astype("float64").to_numpy()
-        rest.loc[found.index] = False
-    unreadable = raw.notna() & parts["y"].isna()
-    report.count("dob", "unreadable", int(unreadable.sum()), raw[unreadable])
-
-    year, month, day = parts["y"], parts["m"], parts["d"]
-    # a month over 12 with a day that could be a month: the writer swapped them
-    swap = (month > 12) & (day <= 12)
-    month, day = month.where(~swap, day), day.where(~swap, month)
-    bad_month = month.notna() & ~month.between(1, 12)
-    month = month.where(~bad_month)
-    day = day.where(month.notna())
-    full = year.notna() & month.notna() & day.notna()
-    iso = (
-        year.astype("Int64").astype("string").str.zfill(4)
-        + "-"
-        + month.astype("Int64").astype("string").str.zfill(2)
-        + "-"
-        + day.astype("Int64").astype("string").str.zfill(2)
-    )
-    when = pd.to_datetime(iso.where(full), format="%Y-%m-%d", errors="coerce")
-    bad_day = full & when.isna()
-    full &= ~bad_day  # the year and month still count
-
-    fake = full & iso.isin(FAKE_DOBS)
-    early = year.notna() & (year < MIN_YEAR)
-    future = (full & (when > pd.Timestamp(today))) | (year > today.year)
-    for reason, hit in (("placeholder", fake), ("before 1900", early), ("in the future", future)):
-        report.count("dob", reason, int(hit.sum()), raw[hit])
-    drop = fake | early | future
-    year = year.where(~drop)
-    month = month.where(~drop & year.notna())
-    full &= ~drop
-
-    out = pd.DataFrame(index=frame.index)
-    out["dob"] = iso.where(full).astype(object).where(full, None)
-    out["dob_year"] = year.astype("Int64").astype("string").astype(object).where(year.notna(), None)
-    has_month = year.notna() & month.notna()
-    year_month = (
-        year.astype("Int64").astype("string")
-        + "-"
-        + month.astype("Int64").astype("string").str.zfill(2)
-    )
-    out["dob_year_month"] = year_month.astype(object).where(has_month, None)
-    # the same date with day and month exchanged, where that is still a date and a different one
-    swappable = full & (day <= 12) & (day != month)
-    swapped = (
-        year.astype("Int64").astype("string").str.zfill(4)
-        + "-"
-        + day.astype("Int64").astype("string").str.zfill(2)
-        + "-"
-        + month.astype("Int64").astype("string").str.zfill(2)
-    )
-    out["dob_swapped"] = swapped.astype(object).where(swappable, None)
-    return out
+        found = pattern.match(text)
+        if found:
+            parts = found.groupdict()
+            month, day = parts.get("m"), parts.get("d")
+            return int(parts["y"]), int(month) if month else None, int(day) if day else None
+    return None
 
 
-def _digits(value: str) -> str | None:
-    digits = _DIGITS.sub("", value)
+def _dob(text: str, today: date) -> tuple[str | None, str | None, str | None, str | None, str]:
+    """(date, year, year-month, date with day and month swapped, reason it was dropped)."""
+    parts = _date_parts(text)
+    if parts is None:
+        return None, None, None, None, "unreadable"
+    year, month, day = parts
+    if month is not None and day is not None and month > 12 and day <= 12:
+        month, day = day, month  # a month over 12 with a day that could be a month: swapped
+    if month is not None and not 1 <= month <= 12:
+        month, day = None, None
+    full: date | None = None
+    if month is not None and day is not None:
+        try:
+            full = date(year, month, day)
+        except ValueError:
+            full = None  # 30 February: the year and month still count
+    if year < MIN_YEAR:
+        return None, None, None, None, "before 1900"
+    if year > today.year or (full is not None and full > today):
+        return None, None, None, None, "in the future"
+    iso = full.isoformat() if full else None
+    if iso in FAKE_DOBS:
+        return None, None, None, None, "placeholder"
+    year_month = f"{year:04d}-{month:02d}" if month is not None else None
+    swapped = None
+    if full is not None and full.day <= 12 and full.day != full.month:
+        swapped = f"{year:04d}-{full.day:02d}-{full.month:02d}"
+    return iso, f"{year:04d}", year_month, swapped, ""
+
+
+def _clean_dob(frame: pd.DataFrame, report: CleaningReport, today: date) -> dict[str, np.ndarray]:
+    read = _Column(frame["dob"])
+    dob, year, year_month, swapped, reason = read.derive(lambda v: _dob(v, today), 5)
+    _report_reasons(report, "dob", reason, read.raw())
+    return {"dob": dob, "dob_year": year, "dob_year_month": year_month, "dob_swapped": swapped}
+
+
+_REPEATED = re.compile(r"(\d)\1+")
+_FICTION = re.compile(r"(\d{3})?55501\d{2}")  # 555-0100 to 555-0199: numbers for fiction
+
+
+def _phone(text: str) -> tuple[str | None, str]:
+    digits = _DIGITS.sub("", text)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
-    return digits[-10:] if digits else None
+    digits = digits[-10:]
+    if len(digits) < 7:
+        return None, "too short"
+    if digits in PHONE_PLACEHOLDERS or _REPEATED.fullmatch(digits) or _FICTION.fullmatch(digits):
+        return None, "placeholder"
+    return digits, ""
 
 
-def _clean_phone(frame: pd.DataFrame, report: CleaningReport) -> pd.Series:
-    raw = _text(frame["phone"])
-    phone = _map_unique(raw, _digits)
-    short = raw.notna() & (phone.isna() | (phone.str.len() < 7))
-    report.count("phone", "too short", int(short.sum()), raw[short])
-    phone = phone.where(~short, None)
-    text = phone.fillna("").astype(str)
-    fake = phone.isin(PHONE_PLACEHOLDERS) | text.str.fullmatch(r"(\d)\1+")
-    fake |= text.str.fullmatch(r"\d{3}55501\d{2}|55501\d{2}")  # 555-01xx: fiction's numbers
-    report.count("phone", "placeholder", int(fake.sum()), raw[fake])
-    return phone.where(~fake, None)
+def _clean_phone(frame: pd.DataFrame, report: CleaningReport) -> np.ndarray:
+    read = _Column(frame["phone"])
+    phone, reason = read.derive(_phone, 2)
+    _report_reasons(report, "phone", reason, read.raw())
+    return phone
 
 
 @lru_cache(maxsize=500_000)
@@ -290,27 +306,33 @@ def normalise_address(text: str) -> str | None:
     return value
 
 
-def _house_number(address: str) -> str | None:
-    for word in address.split():
-        if word.isdigit():
-            return word
-    return None
+def _address(text: str) -> tuple[str | None, str | None, str]:
+    address = normalise_address(text)
+    if address is None:
+        return None, None, "placeholder"
+    number = next((word for word in address.split() if word.isdigit()), None)
+    return address, number, ""
 
 
-def _clean_address(frame: pd.DataFrame, report: CleaningReport) -> tuple[pd.Series, pd.Series]:
-    raw = _text(frame["address"])
-    address = _map_unique(raw, normalise_address)
-    fake = raw.notna() & address.isna()
-    report.count("address", "placeholder", int(fake.sum()), raw[fake])
-    return address, _map_unique(address, _house_number)
+def _clean_address(frame: pd.DataFrame, report: CleaningReport) -> tuple[np.ndarray, np.ndarray]:
+    read = _Column(frame["address"])
+    address, number, reason = read.derive(_address, 3)
+    _report_reasons(report, "address", reason, read.raw())
+    return address, number
 
 
-def _clean_other(series: pd.Series, column: str, report: CleaningReport) -> pd.Series:
-    raw = _text(series)
-    value = _map_unique(raw, lambda v: _NOT_ALNUM.sub(" ", v.lower()).strip())
-    fake = raw.notna() & (value.isin(OTHER_PLACEHOLDERS) | value.isna())
-    report.count(column, "placeholder", int(fake.sum()), raw[fake])
-    return value.where(~fake, None)
+def _other(text: str) -> tuple[str | None, str]:
+    value = _NOT_ALNUM.sub(" ", text.lower()).strip()
+    if value in OTHER_PLACEHOLDERS:
+        return None, "placeholder"
+    return value, ""
+
+
+def _clean_other(series: pd.Series, column: str, report: CleaningReport) -> np.ndarray:
+    read = _Column(series)
+    value, reason = read.derive(_other, 2)
+    _report_reasons(report, column, reason, read.raw())
+    return value
 
 
 def clean_mentions(
@@ -338,26 +360,33 @@ def clean_mentions(
     duplicated = ids[ids.duplicated()]
     if len(duplicated):
         raise ValueError(f"unique_id is not unique: {', '.join(duplicated.head(3))}")
-    frame = frame.copy()
+    frame = frame.copy(deep=False)
     for column in FIELDS:
         if column not in frame.columns:
             frame[column] = None
 
-    out = pd.DataFrame({"unique_id": ids.astype(object)}, index=frame.index)
-    first, last, _ = _clean_names(frame, report)
-    out["first_name"] = first
-    out["last_name"] = last
-    out["first_name_names"] = _map_unique(first, lambda v: list(_given_names(v)))
-    out["first_name_key"] = _map_unique(first, _given_key)
-    out["first_name_sound"] = _map_unique(first, _metaphone)
-    out["last_name_sound"] = _map_unique(last, _metaphone)
-    out = out.join(_clean_dob(frame, report, today))
-    out["phone"] = _clean_phone(frame, report)
-    out["address"], out["address_number"] = _clean_address(frame, report)
+    first, last = _clean_names(frame, report)
+    given = _Column(pd.Series(first))
+    word, names, key, sound = given.derive(_given, 4)
+    surname = _Column(pd.Series(last))
+    (last_sound,) = surname.derive(lambda v: (_metaphone(v),), 1)
+    columns: dict[str, Any] = {
+        "unique_id": ids.to_numpy(dtype=object),
+        "first_name": word,
+        "last_name": last,
+        "first_name_names": names,
+        "first_name_key": key,
+        "first_name_sound": sound,
+        "last_name_sound": last_sound,
+    }
+    columns |= _clean_dob(frame, report, today)
+    columns["phone"] = _clean_phone(frame, report)
+    columns["address"], columns["address_number"] = _clean_address(frame, report)
     for column in extra_columns:
         if column not in frame.columns:
             raise ValueError(f"no column {column!r} to compare")
-        out[column] = _clean_other(frame[column], column, report)
+        columns[column] = _clean_other(frame[column], column, report)
+    out = pd.DataFrame(columns)
 
     # an identifier of the person (a name, a phone or an extra column such as an ID number)
     # and at least one more field to check it against
@@ -369,4 +398,4 @@ def clean_mentions(
     out["linkable"] = linkable
     report.unlinkable = int((~linkable).sum())
     report.unlinkable_ids = [str(v) for v in out.loc[~linkable, "unique_id"].head(10)]
-    return out.reset_index(drop=True), report
+    return out, report

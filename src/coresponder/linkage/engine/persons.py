@@ -198,7 +198,10 @@ def blocking_rules() -> list[Any]:
     from splink import block_on
 
     return [
-        block_on("first_name_key", "last_name_sound"),  # nicknames, surname typos
+        # nicknames and surname typos, where the years of birth do not disagree (the join is
+        # on the names; the year only filters, so that a missing year still pairs)
+        "l.first_name_key = r.first_name_key AND l.last_name_sound = r.last_name_sound AND "
+        "(l.dob_year = r.dob_year OR l.dob_year IS NULL OR r.dob_year IS NULL)",
         block_on("last_name", "dob_year"),  # given-name changes and typos
         block_on("first_name", "dob"),  # surname changes (marriage) and typos
         block_on("dob", "address_number"),  # both names misspelt
@@ -401,6 +404,7 @@ def train(
     max_u_pairs: float = 1e6,
     recall: float = 0.6,
     seed: int = 1,
+    sample: int = 250_000,
     stopwatch: _Stopwatch | None = None,
 ) -> PersonModel:
     """Estimate the model from cleaned mentions, without labels.
@@ -408,7 +412,8 @@ def train(
     The prior (the chance two random mentions are the same person) comes from pairs agreeing
     on first name, last name and date of birth, assumed to find ``recall`` of the true pairs;
     ``u`` from ``max_u_pairs`` random pairs; ``m`` by expectation maximisation in three
-    sessions, each blocked so that every comparison is estimated in at least one.
+    sessions, each blocked so that every comparison is estimated in at least one. Over
+    ``sample`` linkable mentions, a uniform random sample of them is used.
     """
     from splink import block_on
     from splink.internals.exceptions import EMTrainingException
@@ -416,6 +421,11 @@ def train(
     _quiet_splink()
     watch = stopwatch or _Stopwatch()
     frame = _training_frame(mentions, extra)
+    if len(frame) > sample:
+        # a uniform sample of mentions keeps the chance that two random mentions match (both
+        # the matching pairs and all pairs shrink by the same square), and the m and u
+        # probabilities, while training costs a fraction
+        frame = frame.sample(n=sample, random_state=seed).reset_index(drop=True)
     linker = _linker(backend, frame, settings_creator(extra))
     with watch.stage("train: prior"):
         linker.training.estimate_probability_two_random_records_match(
@@ -462,21 +472,23 @@ def _fit_default_to_small_file(settings: dict[str, Any], model: PersonModel, row
             level.pop("tf_adjustment_weight", None)
 
 
-def _probability_per_mention(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Each mention's strongest link inside its cluster (the pairs are all above threshold)."""
-    if pairs.empty:
-        return pd.DataFrame({"unique_id": [], "match_probability": []})
-    both = pd.concat(
-        [
-            pairs[["unique_id_l", "match_probability"]].rename(
-                columns={"unique_id_l": "unique_id"}
-            ),
-            pairs[["unique_id_r", "match_probability"]].rename(
-                columns={"unique_id_r": "unique_id"}
-            ),
-        ]
-    )
-    return both.groupby("unique_id", as_index=False)["match_probability"].max()
+def _count_rows(linker: Any, table: Any) -> int:
+    # the table name is Splink's own (never user input)
+    sql = "SELECT count(*) AS n FROM " + table.physical_name  # noqa: S608
+    return int(linker.misc.query_sql(sql)["n"].iloc[0])
+
+
+_BEST_LINK_SQL = """
+WITH ends AS (
+    SELECT unique_id_l AS unique_id, match_probability FROM {pairs}
+    UNION ALL
+    SELECT unique_id_r AS unique_id, match_probability FROM {pairs}
+), best AS (
+    SELECT unique_id, max(match_probability) AS match_probability FROM ends GROUP BY unique_id
+)
+SELECT c.unique_id, c.cluster_id, b.match_probability
+FROM {clusters} AS c LEFT JOIN best AS b ON c.unique_id = b.unique_id
+"""
 
 
 def link_persons(
@@ -533,17 +545,24 @@ def link_persons(
             clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
                 predictions, threshold_match_probability=threshold
             )
-            clusters = clustered.as_pandas_dataframe()[["unique_id", "cluster_id"]]
-            pairs = predictions.as_pandas_dataframe()[
-                ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
-            ]
         with watch.stage("output"):
-            out = mentions[["unique_id"]].merge(clusters, on="unique_id", how="left")
-            out["cluster_id"] = out["cluster_id"].fillna(out["unique_id"]).astype(str)
-            out["unique_id"] = out["unique_id"].astype(str)
-            best = _probability_per_mention(pairs)
+            # each mention's strongest link, computed where the pairs are
+            best = linker.misc.query_sql(
+                _BEST_LINK_SQL.format(
+                    pairs=predictions.physical_name, clusters=clustered.physical_name
+                )
+            )
+            pair_count = _count_rows(linker, predictions)
+            pairs = None
+            if keep_pairs:
+                pairs = predictions.as_pandas_dataframe()[
+                    ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+                ]
             best["unique_id"] = best["unique_id"].astype(str)
-            out = out.merge(best, on="unique_id", how="left")
+            best["cluster_id"] = best["cluster_id"].astype(str)
+            out = mentions[["unique_id"]].merge(best, on="unique_id", how="left")
+            out["cluster_id"] = out["cluster_id"].fillna(out["unique_id"]).astype(str)
+            out["match_probability"] = out["match_probability"].astype(float)
     finally:
         if isinstance(backend, str):
             engine.close()
@@ -553,8 +572,8 @@ def link_persons(
         model=model,
         threshold=threshold,
         timings=watch.timings,
-        pairs_above_threshold=len(pairs),
-        pairs=pairs if keep_pairs else None,
+        pairs_above_threshold=pair_count,
+        pairs=pairs,
         model_source=source,
     )
 

@@ -6,7 +6,6 @@ the pairs are computed changes. No Django.
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -41,7 +40,6 @@ class DuckDBBackend(SplinkBackend):
         import duckdb
 
         self.connection = duckdb.connect()
-        threads = threads or int(os.environ.get("COREPONDER_LINK_THREADS", 0)) or None
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
         if memory_limit:

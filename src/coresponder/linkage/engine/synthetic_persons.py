@@ -54,14 +54,14 @@ def _nicknames_by_name() -> dict[str, list[str]]:
 
 
 def _surnames(count: int, rng: np.random.Generator) -> list[str]:
-    made = {name.replace("'", "") for name in LAST_NAMES}
-    names = [name for name in LAST_NAMES]
-    while len(names) < count:
-        word = (rng.choice(_ONSETS) + rng.choice(_MIDDLES) + rng.choice(_ENDINGS)).upper()
-        if word not in made:
-            made.add(word)
-            names.append(word)
-    return names
+    """The real common surnames first, then made-up ones (onset, vowel, ending) in a random
+    order: up to ``count``, at most as many as there are combinations."""
+    names = list(dict.fromkeys(name.replace("'", "") for name in LAST_NAMES))
+    made = sorted({(a + b + c).upper() for a in _ONSETS for b in _MIDDLES for c in _ENDINGS})
+    rng.shuffle(made)
+    seen = set(names)
+    names += [name for name in made if name not in seen]
+    return names[:count]
 
 
 def _given_names() -> list[str]:
@@ -92,7 +92,7 @@ def make_people(count: int, *, seed: int = 7) -> pd.DataFrame:
     """``count`` distinct people: names, date of birth, phone, address."""
     rng = np.random.default_rng(seed)
     given = _given_names()
-    surnames = _surnames(max(2_000, count // 8), rng)
+    surnames = _surnames(max(2_000, min(40_000, count // 8)), rng)
     # shares like the US census: the commonest surname ~1%, the commonest given name ~3%
     first_idx = rng.choice(len(given), size=count, p=_zipf_weights(len(given), 8, 1.1))
     last_idx = rng.choice(len(surnames), size=count, p=_zipf_weights(len(surnames), 60, 0.95))
