@@ -437,7 +437,15 @@ def main() -> int:
     rows = {name: frame.height for name, frame in polars_frames.items()}
     print(f"generated in {time.perf_counter() - t:.1f} s: " + ", ".join(
         f"{name} {n:,}" for name, n in rows.items()))  # fmt: skip
-    frames = Frames(**polars_frames).validated()
+    pf = polars_frames
+    frames = Frames(
+        calls=pf["calls"],
+        units=pf["units"],
+        encounters=pf["encounters"],
+        tasks=pf["tasks"],
+        referrals=pf["referrals"],
+        people=pf["people"],
+    ).validated()
 
     timings = []
     for _ in range(3):

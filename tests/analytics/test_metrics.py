@@ -279,3 +279,27 @@ def test_it_computes_the_whole_dashboard_for_a_period(frames: Frames) -> None:
     assert results["program_share"].value == pytest.approx(1 / 3)  # c3, c4, c5 public; c5
     assert not results["repeat_calls_person"].available
     assert not results["cost_per_incident"].available
+
+
+def test_it_attaches_each_unit_to_its_call_by_merge_or_by_join() -> None:
+    from coresponder.analytics.metrics.frames import attach
+
+    units = hand.units()
+    calls = hand.calls().select("call_id", "category")
+
+    def run(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
+        return attach(left.lazy(), left["call_id"], right, "call_id", ["category"]).collect()
+
+    expected = units.join(calls, on="call_id", how="inner")
+    by_merge = run(units, calls)  # both in call order: merged
+    by_join = run(units, calls.reverse())  # calls not in order: a join
+    units_shuffled = run(units.reverse(), calls)  # units not in order: a join
+    as_text = run(
+        units.with_columns(pl.col("call_id").cast(pl.Utf8)),
+        calls.with_columns(pl.col("call_id").cast(pl.Utf8)),
+    )
+    assert by_merge.equals(expected)
+    for result in (by_join, units_shuffled, as_text):
+        assert sorted(result["category"].to_list()) == sorted(expected["category"].to_list())
+    # a unit whose call is missing is left out, as by an inner join
+    assert run(units, calls.filter(pl.col("call_id") != 3)).height == units.height - 2

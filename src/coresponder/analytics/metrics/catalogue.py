@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 import polars as pl
 
@@ -26,6 +27,7 @@ from coresponder.analytics.metrics.frames import (
     REFERRAL_ENGAGED,
     RESPONSE_KINDS,
     Frames,
+    attach,
 )
 
 HOUR = 3_600_000_000  # microseconds
@@ -63,8 +65,9 @@ def _hours(end: str, start: str) -> pl.Expr:
 def program_share(frames: Frames, params: Params) -> MetricResult:
     """Public-initiated calls the program handled ÷ public-initiated calls."""
     calls = _frame(frames, "calls")
-    row = calls.filter(pl.col("public_initiated").fill_null(False)).select(
-        pl.len().alias("public"), _count_true(_program(calls)).alias("program")
+    public = pl.col("public_initiated").fill_null(False)
+    row = calls.select(
+        public.sum().alias("public"), _count_true(public & _program(calls)).alias("program")
     )
     return share("program_share", int(row["program"][0]), int(row["public"][0]))
 
@@ -90,11 +93,17 @@ def eligible_coverage(frames: Frames, params: Params) -> MetricResult:
     """Eligible calls the program served ÷ eligible calls; the table has all 168 hours of week
     (weekday 1 = Monday .. 7, hour 0..23) with eligible, served and unserved calls."""
     calls = _frame(frames, "calls")
-    eligible = calls.filter(pl.col("eligible").fill_null(False))
-    by_hour = eligible.group_by(
-        pl.col("received_at").dt.weekday().alias("weekday"),
-        pl.col("received_at").dt.hour().alias("hour"),
-    ).agg(pl.len().alias("eligible"), _count_true(_program(eligible)).alias("served"))
+    by_hour = (
+        calls.lazy()
+        .select("received_at", "eligible", "mode_dispatched")
+        .filter(pl.col("eligible").fill_null(False))
+        .group_by(
+            pl.col("received_at").dt.weekday().alias("weekday"),
+            pl.col("received_at").dt.hour().alias("hour"),
+        )
+        .agg(pl.len().alias("eligible"), _count_true(_program(calls)).alias("served"))
+        .collect()
+    )
     grid = pl.DataFrame({"weekday": list(range(1, 8))}, schema={"weekday": pl.Int8}).join(
         pl.DataFrame({"hour": list(range(24))}, schema={"hour": pl.Int8}), how="cross"
     )
@@ -131,11 +140,11 @@ def police_backup_rate(frames: Frames, params: Params) -> MetricResult:
 
 def _outcome_rate(frames: Frames, column: str, name: str) -> MetricResult:
     calls = _frame(frames, "calls")
-    program = calls.filter(_program(calls))
-    row = program.select(
-        pl.len().alias("calls"),
-        _count_true(pl.col(column)).alias("yes"),
-        pl.col(column).is_null().sum().alias("unknown"),
+    program = _program(calls)
+    row = calls.select(
+        program.sum().alias("calls"),
+        _count_true(program & pl.col(column)).alias("yes"),
+        (program & pl.col(column).is_null()).sum().alias("unknown"),
     )
     return share(name, int(row["yes"][0]), int(row["calls"][0]), unknown=int(row["unknown"][0]))
 
@@ -180,8 +189,11 @@ def response_time(frames: Frames, params: Params) -> MetricResult:
     or a negative interval are left out and counted."""
     calls = _frame(frames, "calls")
     minutes = (pl.col("on_scene_at") - pl.col("received_at")).dt.total_microseconds() / MINUTE
-    timed = calls.select("mode_dispatched", minutes.alias("minutes"))
-    valid = timed.filter(pl.col("minutes") >= 0)
+    valid = (
+        calls.lazy()
+        .select("mode_dispatched", minutes.alias("minutes"))
+        .filter(pl.col("minutes") >= 0)
+    )
     table = (
         valid.group_by("mode_dispatched")
         .agg(
@@ -190,31 +202,63 @@ def response_time(frames: Frames, params: Params) -> MetricResult:
             pl.col("minutes").quantile(0.9, "linear").alias("p90_min"),
         )
         .sort("mode_dispatched")
+        .collect()
     )
-    program = valid.filter(pl.col("mode_dispatched").is_in(PROGRAM_MODES))["minutes"]
-    excluded = calls.height - valid.height
+    program = valid.filter(pl.col("mode_dispatched").is_in(PROGRAM_MODES)).collect()["minutes"]
+    excluded = calls.height - int(table["calls"].sum())
     return MetricResult(
         "response_time",
         float(program.median()) if program.len() else None,  # type: ignore[arg-type]
         "minutes",
         {
             "program_p90": float(program.quantile(0.9, "linear")) if program.len() else None,  # type: ignore[arg-type]
-            "timed": valid.height,
+            "timed": int(table["calls"].sum()),
             "excluded": excluded,
         },
         table,
     )
 
 
-def _unit_hours(frames: Frames) -> pl.DataFrame:
-    """Units with their hours (dispatch → clear, negative or open left out) and their call."""
+def _unit_cube(frames: Frames) -> pl.DataFrame:
+    """Unit-hours (dispatch → clear; negative or still open left out) summed by the call's
+    category and mode and the unit's type: a small table the time and cost metrics share,
+    computed once per set of frames."""
+    cached = frames.shared.get("unit_cube")
+    if cached is not None:
+        return cast(pl.DataFrame, cached)
     units = _frame(frames, "units")
     calls = _frame(frames, "calls")
-    return (
-        units.select("call_id", "unit_type", _hours("cleared_at", "dispatched_at").alias("hours"))
-        .filter(pl.col("hours") >= 0)
-        .join(calls.select("call_id", "category", "mode_dispatched"), on="call_id", how="inner")
+    # whole microseconds summed, divided into hours once per cell of the cube
+    elapsed = (pl.col("cleared_at") - pl.col("dispatched_at")).dt.total_microseconds()
+    hours = (
+        units.lazy().select("call_id", "unit_type", elapsed.alias("us")).filter(pl.col("us") >= 0)
     )
+    cube = (
+        attach(hours, units["call_id"], calls, "call_id", ("category", "mode_dispatched"))
+        .group_by("category", "mode_dispatched", "unit_type")
+        .agg(pl.len().alias("units"), (pl.col("us").sum() / HOUR).alias("hours"))
+        .with_columns(pl.col("category", "mode_dispatched", "unit_type").cast(pl.Utf8))
+        .collect()
+    )
+    frames.shared["unit_cube"] = cube
+    return cube
+
+
+def _call_cube(frames: Frames) -> pl.DataFrame:
+    """Calls by category and dispatched mode (shared, computed once per set of frames)."""
+    cached = frames.shared.get("call_cube")
+    if cached is not None:
+        return cast(pl.DataFrame, cached)
+    cube = (
+        _frame(frames, "calls")
+        .lazy()
+        .group_by("category", "mode_dispatched")
+        .agg(pl.len().alias("calls"))
+        .with_columns(pl.col("category", "mode_dispatched").cast(pl.Utf8))
+        .collect()
+    )
+    frames.shared["call_cube"] = cube
+    return cube
 
 
 @metric(
@@ -227,17 +271,24 @@ def _unit_hours(frames: Frames) -> pl.DataFrame:
 )
 def time_on_task(frames: Frames, params: Params) -> MetricResult:
     """Σ (cleared_at − dispatched_at) over units, in hours, by call category, with the police
-    share and hours per call; the headline is all unit-hours."""
-    hours = _unit_hours(frames)
+    part and hours per call (all calls of the category, with a unit or not); the headline is
+    all unit-hours."""
+    police = pl.col("unit_type") == "police"
     table = (
-        hours.group_by("category")
+        _unit_cube(frames)
+        .group_by("category")
         .agg(
-            pl.col("call_id").n_unique().alias("calls"),
-            pl.len().alias("units"),
+            pl.col("units").sum(),
             pl.col("hours").sum().alias("unit_hours"),
-            pl.col("hours").filter(pl.col("unit_type") == "police").sum().alias("police_hours"),
+            pl.col("hours").filter(police).sum().alias("police_hours"),
+        )
+        .join(
+            _call_cube(frames).group_by("category").agg(pl.col("calls").sum()),
+            on="category",
+            how="left",
         )
         .with_columns((pl.col("unit_hours") / pl.col("calls")).alias("hours_per_call"))
+        .select("category", "calls", "units", "unit_hours", "police_hours", "hours_per_call")
         .sort("unit_hours", descending=True)
     )
     return MetricResult(
@@ -390,33 +441,38 @@ def before_after(
     """Per window W (days): events per key in [t0 − W, t0) and in (t0, t0 + W], over the keys
     whose whole window lies inside [data_start, data_end].
 
-    ``events`` has (key, at); ``index`` has (key, t0). Returns one row per window: keys,
-    before, after, mean_before, mean_after, change (after ÷ before − 1).
+    ``events`` has (key, at); ``index`` has (key, t0), one row per key. Returns one row per
+    window: keys, before, after, mean_before, mean_after, change (after ÷ before − 1).
     """
+
+    def inside(w: int) -> pl.Expr:
+        return (pl.col("t0") - pl.duration(days=w) >= data_start) & (
+            pl.col("t0") + pl.duration(days=w) <= data_end
+        )
+
     days = (pl.col("at") - pl.col("t0")).dt.total_microseconds() / (24 * HOUR)
-    per_key = (
-        index.join(events, on="key", how="left")
+    longest = max(windows)
+    # Totals over all keys at once: no per-key grouping is needed for sums and means.
+    joined = (
+        index.lazy()
+        .join(events.lazy(), on="key", how="inner")
         .with_columns(days.alias("d"))
-        .group_by("key", "t0")
-        .agg(
-            *(
-                expr
-                for w in windows
-                for expr in (
-                    ((pl.col("d") >= -w) & (pl.col("d") < 0)).sum().alias(f"b{w}"),
-                    ((pl.col("d") > 0) & (pl.col("d") <= w)).sum().alias(f"a{w}"),
-                )
+        .filter(pl.col("d").abs() <= longest)
+    )
+    sums = joined.select(
+        *(
+            expr
+            for w in windows
+            for expr in (
+                (inside(w) & (pl.col("d") >= -w) & (pl.col("d") < 0)).sum().alias(f"b{w}"),
+                (inside(w) & (pl.col("d") > 0) & (pl.col("d") <= w)).sum().alias(f"a{w}"),
             )
         )
-    )
+    ).collect()
+    keys = index.select(*(inside(w).sum().alias(f"k{w}") for w in windows))
     rows = []
     for w in windows:
-        inside = per_key.filter(
-            (pl.col("t0") - pl.duration(days=w) >= data_start)
-            & (pl.col("t0") + pl.duration(days=w) <= data_end)
-        )
-        before, after = int(inside[f"b{w}"].sum()), int(inside[f"a{w}"].sum())
-        n = inside.height
+        n, before, after = int(keys[f"k{w}"][0]), int(sums[f"b{w}"][0]), int(sums[f"a{w}"][0])
         rows.append(
             {
                 "window_days": w,
@@ -486,9 +542,9 @@ def repeat_calls_person(frames: Frames, params: Params) -> MetricResult:
     index = people.filter(
         pl.col("first_contact_at").is_not_null() & _in_period("first_contact_at", params)
     ).select(pl.col("person_id").alias("key"), pl.col("first_contact_at").alias("t0"))
-    events = calls.filter(pl.col("person_id").is_not_null()).select(
+    events = calls.select(
         pl.col("person_id").alias("key"), pl.col("received_at").alias("at")
-    )
+    ).filter(pl.col("key").is_not_null())
     table = before_after(events, index, params.windows, data_start, data_end)
     return _repeat_result("repeat_calls_person", table, params.windows)
 
@@ -504,15 +560,18 @@ def repeat_calls_place(frames: Frames, params: Params) -> MetricResult:
     program answered (mode co_response or alternative)."""
     calls = _frame(frames, "calls")
     data_start, data_end = _data_bounds(calls, params)
-    placed = calls.filter(pl.col("location_key").is_not_null())
+    placed = calls.select(
+        pl.col("location_key").alias("key"), pl.col("received_at").alias("at"), "mode_dispatched"
+    ).filter(pl.col("key").is_not_null())
     index = (
-        placed.filter(_program(placed))
-        .group_by("location_key")
-        .agg(pl.col("received_at").min().alias("t0"))
+        placed.lazy()
+        .filter(_program(placed))
+        .group_by("key")
+        .agg(pl.col("at").min().alias("t0"))
         .filter(_in_period("t0", params))
-        .rename({"location_key": "key"})
+        .collect()
     )
-    events = placed.select(pl.col("location_key").alias("key"), pl.col("received_at").alias("at"))
+    events = placed.select("key", "at")
     table = before_after(events, index, params.windows, data_start, data_end)
     return _repeat_result("repeat_calls_place", table, params.windows)
 
@@ -542,9 +601,9 @@ def cost_per_incident(frames: Frames, params: Params) -> MetricResult:
     hourly = pl.col("unit_type").replace_strict(
         dict(rates.hourly), default=None, return_dtype=pl.Float64
     )
-    hours = _unit_hours(frames).with_columns((pl.col("hours") * hourly).alias("cost"))
-    unit_cost = hours.group_by("mode_dispatched").agg(pl.col("cost").sum().alias("unit_cost"))
-    calls = _frame(frames, "calls").group_by("mode_dispatched").agg(pl.len().alias("calls"))
+    cube = _unit_cube(frames).with_columns((pl.col("hours") * hourly).alias("cost"))
+    unit_cost = cube.group_by("mode_dispatched").agg(pl.col("cost").sum().alias("unit_cost"))
+    calls = _call_cube(frames).group_by("mode_dispatched").agg(pl.col("calls").sum())
     fixed = pl.col("mode_dispatched").replace_strict(
         dict(rates.per_call), default=0.0, return_dtype=pl.Float64
     )
@@ -556,7 +615,7 @@ def cost_per_incident(frames: Frames, params: Params) -> MetricResult:
         )
         .sort("mode_dispatched")
     )
-    unpriced = float(hours.filter(pl.col("cost").is_null())["hours"].sum())
+    unpriced = float(cube.filter(pl.col("cost").is_null())["hours"].sum())
     alternative = table.filter(pl.col("mode_dispatched") == "alternative")["cost_per_incident"]
     return MetricResult(
         "cost_per_incident",
@@ -579,15 +638,15 @@ def officer_hours_freed(frames: Frames, params: Params) -> MetricResult:
     """Σ over categories of (alternative calls × police unit-hours per police-mode call of the
     same category) − police unit-hours actually spent on alternative calls (backup). A category
     police never answered uses ``params.police_hours_per_call``, or the all-category mean."""
-    hours = _unit_hours(frames).filter(pl.col("unit_type") == "police")
-    calls = _frame(frames, "calls")
+    police = _unit_cube(frames).filter(pl.col("unit_type") == "police")
+    calls = _call_cube(frames)
     police_calls = (
         calls.filter(pl.col("mode_dispatched") == "police")
         .group_by("category")
-        .agg(pl.len().alias("police_calls"))
+        .agg(pl.col("calls").sum().alias("police_calls"))
     )
     police_hours = (
-        hours.filter(pl.col("mode_dispatched") == "police")
+        police.filter(pl.col("mode_dispatched") == "police")
         .group_by("category")
         .agg(pl.col("hours").sum().alias("police_hours"))
     )
@@ -596,14 +655,14 @@ def officer_hours_freed(frames: Frames, params: Params) -> MetricResult:
     if fallback is None:
         fallback = ratio(float(police_hours["police_hours"].sum()), total_calls) or 0.0
     backup = (
-        hours.filter(pl.col("mode_dispatched") == "alternative")
+        police.filter(pl.col("mode_dispatched") == "alternative")
         .group_by("category")
         .agg(pl.col("hours").sum().alias("backup_hours"))
     )
     table = (
         calls.filter(pl.col("mode_dispatched") == "alternative")
         .group_by("category")
-        .agg(pl.len().alias("alternative_calls"))
+        .agg(pl.col("calls").sum().alias("alternative_calls"))
         .join(police_calls, on="category", how="left")
         .join(police_hours, on="category", how="left")
         .join(backup, on="category", how="left")
@@ -652,10 +711,12 @@ def call_mix(frames: Frames, params: Params) -> MetricResult:
     )
     n = int(row["calls"][0])
     table = (
-        calls.group_by("category")
+        calls.lazy()
+        .group_by("category")
         .agg(pl.len().alias("calls"))
         .with_columns((pl.col("calls") / n).alias("share"))
         .sort("calls", descending=True)
+        .collect()
     )
     bh = int(row["bh"][0])
     result = share(

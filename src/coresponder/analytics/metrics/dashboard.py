@@ -28,6 +28,16 @@ def for_period(frames: Frames, params: Params) -> Frames:
         if frame is None or name not in PERIOD_COLUMN:
             return frame
         column = pl.col(PERIOD_COLUMN[name])
+        # nothing to cut when every row is already inside (a cheap scan, no copy)
+        bounds = frame.select(column.min().alias("lo"), column.max().alias("hi"))
+        lo, hi = bounds["lo"][0], bounds["hi"][0]
+        if (
+            lo is not None
+            and (params.start is None or lo >= params.start)
+            and (params.end is None or hi < params.end)
+            and frame[PERIOD_COLUMN[name]].null_count() == 0
+        ):
+            return frame
         expr = pl.lit(True)
         if params.start is not None:
             expr = expr & (column >= params.start)

@@ -11,7 +11,8 @@ Times are ``pl.Datetime`` (UTC, naive or aware, but the same in every frame); fl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -142,6 +143,8 @@ class Frames:
     tasks: pl.DataFrame | None = None
     referrals: pl.DataFrame | None = None
     people: pl.DataFrame | None = None
+    # intermediate frames several metrics share (the unit-hours with their call), computed once
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, name: str) -> pl.DataFrame | None:
         value: pl.DataFrame | None = getattr(self, name)
@@ -149,8 +152,47 @@ class Frames:
 
     def validated(self) -> Frames:
         """Check every present frame against its full schema."""
-        for f in fields(self):
-            frame = self.get(f.name)
+        for name in SCHEMAS:
+            frame = self.get(name)
             if frame is not None:
-                validate(f.name, frame)
+                validate(name, frame)
         return self
+
+
+def _increasing(keys: pl.Series, strictly: bool) -> bool:
+    if not keys.dtype.is_integer() or keys.null_count():
+        return False
+    steps = keys.diff().drop_nulls()
+    return steps.len() == 0 or bool(((steps > 0) if strictly else (steps >= 0)).all())
+
+
+def attach(
+    left: pl.LazyFrame,
+    left_keys: pl.Series,
+    right: pl.DataFrame,
+    key: str,
+    columns: Iterable[str],
+) -> pl.LazyFrame:
+    """``left`` with ``columns`` of the ``right`` row whose ``key`` matches (an inner join with
+    a unique key on the right), e.g. each unit with its call's category.
+
+    ``left_keys`` is the key column of the frame ``left`` was made from (filters keep its
+    order). When both sides' integer keys are in order, as call identifiers from an export
+    usually are, the rows are merged in one pass (an as-of join, then exact matches kept),
+    several times faster than a hash join on two cores; otherwise it is a plain join.
+    """
+    wanted = list(columns)
+    keys = right[key]
+    if _increasing(keys, strictly=True) and _increasing(left_keys, strictly=False):
+        matched = "__attached_key"
+        return (
+            left.with_columns(pl.col(key).set_sorted())
+            .join_asof(
+                right.lazy().select(pl.col(key).set_sorted(), pl.col(key).alias(matched), *wanted),
+                on=key,
+                strategy="backward",
+            )
+            .filter(pl.col(matched) == pl.col(key))
+            .drop(matched)
+        )
+    return left.join(right.lazy().select(key, *wanted), on=key, how="inner")
