@@ -127,7 +127,7 @@ def interrupted_time_series(
         "Calls are counted as recorded: a category recoded in CAD moves calls in or out.",
         "The confidence intervals allow for neighbouring months being alike (Newey–West, "
         f"{lags} lags) but are still somewhat too narrow over a few years of months: on "
-        "simulated series they held the true change about 88 % of the time, not 95 %.",
+        "simulated series they held the true change 85–88 % of the time, not 95 %.",
     ]
     if not seasonality:
         caveats.append("With fewer than 24 months the seasons are not taken out.")
