@@ -44,14 +44,26 @@ def snapshot_of(agency: Any) -> DirectorySnapshot:
 def directory_of(agency: Any) -> Directory:
     """The agency's directory, rebuilt from its stored document when that changed."""
     snapshot = snapshot_of(agency)
-    key = (snapshot.pk, snapshot.version, snapshot.updated_at)
-    cached = _CACHE.get(agency.pk)
-    if cached and cached[0] == key:
-        return cached[1]
+    cached = cached_directory(snapshot)
+    if cached is not None:
+        return cached
     document = snapshot.document
     directory = read_hsds_json(json.dumps(document)).directory if document else Directory()
-    _CACHE[agency.pk] = (key, directory)
+    remember_directory(snapshot, directory)
     return directory
+
+
+def _cache_key(snapshot: DirectorySnapshot) -> tuple[Any, ...]:
+    return (snapshot.pk, snapshot.version, snapshot.updated_at)
+
+
+def cached_directory(snapshot: DirectorySnapshot) -> Directory | None:
+    cached = _CACHE.get(snapshot.agency_id)
+    return cached[1] if cached and cached[0] == _cache_key(snapshot) else None
+
+
+def remember_directory(snapshot: DirectorySnapshot, directory: Directory) -> None:
+    _CACHE[snapshot.agency_id] = (_cache_key(snapshot), directory)
 
 
 def search_directory(

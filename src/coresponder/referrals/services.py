@@ -37,6 +37,7 @@ from coresponder.referrals.engine import (
     write_hsds_json,
 )
 from coresponder.referrals.engine import consent as consent_rules
+from coresponder.referrals.engine.hsds_json import hsds_document
 from coresponder.referrals.engine.lifecycle import (
     ACCEPTED,
     DRAFT,
@@ -58,7 +59,9 @@ from coresponder.referrals.models import (
     ReferralEvent,
 )
 from coresponder.referrals.selectors import (
+    cached_directory,
     directory_of,
+    remember_directory,
     service_details,
     service_in,
     service_needs,
@@ -110,11 +113,13 @@ def import_directory(
     *, actor: Any, agency: Any, result: ReadResult, replace: bool = False
 ) -> ImportSummary:
     """Store every valid record of ``result``: instead of the directory (``replace``) or over
-    it, record by record by id. Bad records were already left out by the engine's reader."""
+    it, record by record by id. Bad records were already left out by the engine's reader, and
+    every reference of a record it kept points at a record it kept; a merge by id keeps every
+    id of both sides, so the merged directory needs no second validation."""
     with transaction.atomic():
-        snapshot = _locked_snapshot(agency)
-        base = Directory() if replace else _directory_of_document(snapshot.document)
-        merged = _revalidated(_merge(base, result.directory))
+        snapshot = _locked_snapshot(agency, with_document=not replace)
+        base = Directory() if replace else _stored_directory(snapshot)
+        merged = _merge(base, result.directory) if not replace else result.directory
         _save(snapshot, merged)
         summary = ImportSummary(_counts(result.directory), result.problems, replace)
         audit_record(
@@ -160,13 +165,13 @@ def update_service(
     if not str(changes.get("name", "x")).strip():
         raise DirectoryError("A service needs a name.")
     with transaction.atomic():
-        snapshot = _locked_snapshot(agency)
+        snapshot = _locked_snapshot(agency, with_document=True)
         if snapshot.version != expected_version:
             raise DirectoryConflict(
                 "Someone else saved the directory after you opened it. Your changes were not "
                 "saved: reload to see theirs, then make yours again."
             )
-        directory = _directory_of_document(snapshot.document)
+        directory = _stored_directory(snapshot)
         services = _with_changed_service(directory.services, service_id, changes)
         _save(snapshot, dataclasses.replace(directory, services=services))
         audit_record(
@@ -194,20 +199,31 @@ def _with_changed_service(
     return tuple(changed)
 
 
-def _locked_snapshot(agency: Any) -> DirectorySnapshot:
+def _locked_snapshot(agency: Any, *, with_document: bool) -> DirectorySnapshot:
+    """The agency's snapshot, locked for the change; a replace never reads the old document
+    (a large directory costs memory and time to load for nothing)."""
     snapshot_of(agency)  # create it first if this agency has none yet
-    return DirectorySnapshot.objects.select_for_update().get(agency=agency)
+    rows = DirectorySnapshot.objects.select_for_update()
+    if not with_document:
+        rows = rows.defer("document")
+    return rows.get(agency=agency)
+
+
+def _stored_directory(snapshot: DirectorySnapshot) -> Directory:
+    """The stored directory, from the per-process cache when it holds this very version."""
+    cached = cached_directory(snapshot)
+    if cached is not None:
+        return cached
+    document = snapshot.document
+    return read_hsds_json(json.dumps(document)).directory if document else Directory()
 
 
 def _save(snapshot: DirectorySnapshot, directory: Directory) -> None:
-    snapshot.document = json.loads(write_hsds_json(directory))
+    snapshot.document = hsds_document(directory)
     snapshot.version += 1
     snapshot.updated_at = timezone.now()
     snapshot.save(update_fields=["document", "version", "updated_at"])
-
-
-def _directory_of_document(document: Mapping[str, Any]) -> Directory:
-    return read_hsds_json(json.dumps(document)).directory if document else Directory()
+    remember_directory(snapshot, directory)  # the next read need not rebuild it
 
 
 def _merge(base: Directory, incoming: Directory) -> Directory:
@@ -217,11 +233,6 @@ def _merge(base: Directory, incoming: Directory) -> Directory:
         by_id.update({record.id: record for record in incoming.table(name)})
         tables[PLURALS[name]] = tuple(by_id.values())
     return Directory(**tables)
-
-
-def _revalidated(directory: Directory) -> Directory:
-    """The merged directory read back, so every reference points at a stored record."""
-    return read_hsds_json(write_hsds_json(directory)).directory
 
 
 def _counts(directory: Directory) -> dict[str, int]:

@@ -177,11 +177,16 @@ def _parent_link(parent_table: str, parent_id: Any, child_table: str) -> dict[st
 
 def write_hsds_json(directory: Directory) -> str:
     """The directory as HSDS 3.0 JSON: one object of top-level arrays by table."""
-    document = {
+    return json.dumps(hsds_document(directory), ensure_ascii=False, indent=2)
+
+
+def hsds_document(directory: Directory) -> dict[str, list[dict[str, Any]]]:
+    """The same document as ``write_hsds_json``, as Python values (to store it as JSON
+    without writing and parsing the text)."""
+    return {
         PLURALS[name]: [_record_as_json(record) for record in directory.table(name)]
         for name in RECORD_TYPES
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _record_as_json(record: Any) -> dict[str, Any]:
