@@ -705,7 +705,7 @@ def _new_ids(count: int) -> list[int]:
             # are count - 1 apart (unless another writer drew at the same moment): then two
             # numbers cross the wire instead of every id. Otherwise they are drawn again one
             # by one (a sequence may have gaps).
-            sequence = [Call._meta.db_table, count]
+            sequence: list[Any] = [Call._meta.db_table, count]
             draw = (
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)"
             )
