@@ -75,6 +75,45 @@ def _window_counts(calls: pl.DataFrame, index: pl.DataFrame, window: timedelta) 
     )
 
 
+def _pool_counts(
+    by_time: pl.DataFrame,
+    times: pl.Series,
+    contacts: pl.DataFrame,
+    t0: datetime,
+    window: timedelta,
+    min_pre_calls: int,
+) -> pl.DataFrame:
+    """Calls before and after ``t0`` within the window, and the most frequent category before,
+    for everyone not engaged by t0 + window who called at least ``min_pre_calls`` times
+    before."""
+    lo = int(times.search_sorted(t0 - window, side="left"))
+    hi = int(times.search_sorted(t0 + window, side="right"))
+    engaged = contacts.filter(pl.col("t0") <= t0 + window).select("person_id")
+    rows = by_time.slice(lo, hi - lo).join(engaged, on="person_id", how="anti").lazy()
+    before = pl.col("received_at") < t0
+    counts = (
+        rows.group_by("person_id")
+        .agg(
+            before.sum().alias("before"),
+            (pl.col("received_at") > t0).sum().alias("after"),
+        )
+        .filter(pl.col("before") >= min_pre_calls)
+    )
+    top = (
+        rows.filter(before)
+        .group_by("person_id", "category")
+        .agg(pl.len().alias("n"))
+        .sort("person_id", "n", "category", descending=[False, True, False])
+        .group_by("person_id", maintain_order=True)
+        .agg(pl.col("category").first().alias("top_category"))
+    )
+    return (
+        counts.join(top, on="person_id", how="left")
+        .with_columns(pl.col("before", "after").cast(pl.Int64))
+        .collect()
+    )
+
+
 def matched_did(
     calls: pl.DataFrame,
     people: pl.DataFrame,
@@ -110,9 +149,12 @@ def matched_did(
         index = index.filter(pl.col("t0") < end)
     treated = _window_counts(calls, index, window).filter(pl.col("before") >= min_pre_calls)
 
-    # The comparison pool: everyone who calls, with the date they were first engaged (if ever).
-    pool_ids = calls.select("person_id").unique()
-    pool = pool_ids.join(contacts, on="person_id", how="left").rename({"t0": "engaged_at"})
+    if min_pre_calls < 1:
+        raise ValueError("min_pre_calls must be at least 1: the method is for frequent callers")
+    # The comparison pool is everyone who calls; sorted by time, each index day reads only the
+    # calls of its window.
+    by_time = calls.sort("received_at")
+    times = by_time["received_at"]
     rng = np.random.default_rng(seed)
     pairs = []
     unmatched = 0
@@ -121,30 +163,31 @@ def matched_did(
         "day", maintain_order=True
     ):
         assert isinstance(day, date)
-        t0_day = group["t0"].min()
-        eligible = pool.filter(
-            pl.col("engaged_at").is_null() | (pl.col("engaged_at") > pl.lit(t0_day) + window)
-        ).select("person_id", pl.lit(t0_day).alias("t0"))
-        controls = _window_counts(calls, eligible, window).filter(pl.col("before") >= min_pre_calls)
+        t0_day: datetime = group["t0"].min()  # type: ignore[assignment]
+        controls = _pool_counts(by_time, times, contacts, t0_day, window, min_pre_calls)
+        # each match is offered under every count within the caliper of its own, so that an
+        # equality join finds exactly the candidates close enough
+        offered = (
+            controls.select(
+                pl.col("person_id").alias("control_id"),
+                pl.col("before").alias("control_before"),
+                pl.col("after").alias("control_after"),
+                "top_category",
+                pl.int_ranges(pl.col("before") - caliper, pl.col("before") + caliper + 1).alias(
+                    "before"
+                ),
+            )
+            .explode("before")
+            .with_columns(pl.col("before").cast(pl.Int64))
+        )
         candidates = (
             group.drop("day")
-            .join(
-                controls.select(
-                    pl.col("person_id").alias("control_id"),
-                    pl.col("before").alias("control_before"),
-                    pl.col("after").alias("control_after"),
-                    "top_category",
-                ),
-                on="top_category",
-                how="left",
-            )
+            .join(offered, on=["top_category", "before"], how="inner")
             .with_columns((pl.col("control_before") - pl.col("before")).abs().alias("distance"))
         )
         # a fixed order first, so that the seed alone decides ties (joins do not keep order)
-        candidates = (
-            candidates.sort("person_id", "control_id")
-            .with_columns(pl.Series("tiebreak", rng.random(candidates.height)))
-            .filter(pl.col("distance") <= caliper)
+        candidates = candidates.sort("person_id", "control_id").with_columns(
+            pl.Series("tiebreak", rng.random(candidates.height))
         )
         best = (
             candidates.sort("person_id", "distance", "tiebreak")
