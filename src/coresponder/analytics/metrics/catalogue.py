@@ -40,7 +40,7 @@ def _frame(frames: Frames, name: str) -> pl.DataFrame:
     return frame
 
 
-def _program(calls: pl.DataFrame) -> pl.Expr:
+def _program() -> pl.Expr:
     return pl.col("mode_dispatched").is_in(PROGRAM_MODES)
 
 
@@ -67,7 +67,7 @@ def program_share(frames: Frames, params: Params) -> MetricResult:
     calls = _frame(frames, "calls")
     public = pl.col("public_initiated").fill_null(False)
     row = calls.select(
-        public.sum().alias("public"), _count_true(public & _program(calls)).alias("program")
+        public.sum().alias("public"), _count_true(public & _program()).alias("program")
     )
     return share("program_share", int(row["program"][0]), int(row["public"][0]))
 
@@ -101,7 +101,7 @@ def eligible_coverage(frames: Frames, params: Params) -> MetricResult:
             pl.col("received_at").dt.weekday().alias("weekday"),
             pl.col("received_at").dt.hour().alias("hour"),
         )
-        .agg(pl.len().alias("eligible"), _count_true(_program(calls)).alias("served"))
+        .agg(pl.len().alias("eligible"), _count_true(_program()).alias("served"))
         .collect()
     )
     grid = pl.DataFrame({"weekday": list(range(1, 8))}, schema={"weekday": pl.Int8}).join(
@@ -140,7 +140,7 @@ def police_backup_rate(frames: Frames, params: Params) -> MetricResult:
 
 def _outcome_rate(frames: Frames, column: str, name: str) -> MetricResult:
     calls = _frame(frames, "calls")
-    program = _program(calls)
+    program = _program()
     row = calls.select(
         program.sum().alias("calls"),
         _count_true(program & pl.col(column)).alias("yes"),
@@ -565,7 +565,7 @@ def repeat_calls_place(frames: Frames, params: Params) -> MetricResult:
     ).filter(pl.col("key").is_not_null())
     index = (
         placed.lazy()
-        .filter(_program(placed))
+        .filter(_program())
         .group_by("key")
         .agg(pl.col("at").min().alias("t0"))
         .filter(_in_period("t0", params))
