@@ -14,6 +14,7 @@ from coresponder.audit.api import router as audit_router
 from coresponder.calls.api import router as calls_router
 from coresponder.cases.api import router as cases_router
 from coresponder.cases.services import CaseError, EditConflict
+from coresponder.plans.api import router as plans_router
 from coresponder.referrals.api import router as referrals_router
 from coresponder.referrals.referral_api import router as referral_flow_router
 from coresponder.referrals.services import ReferralConflict, ReferralError
@@ -36,6 +37,7 @@ api.add_router("/", triage_router)
 api.add_router("/", cases_router)
 api.add_router("/", referrals_router)
 api.add_router("/", referral_flow_router)
+api.add_router("/", plans_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:

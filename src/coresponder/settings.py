@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "coresponder.referrals",
     "coresponder.notifications",
     "coresponder.linkage",
+    "coresponder.plans",
 ]
 
 MIDDLEWARE = [

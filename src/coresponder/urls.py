@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("coresponder.referrals.urls")),
     path("notifications/", include("coresponder.notifications.urls")),
     path("repeat/", include("coresponder.linkage.urls")),
+    path("plans/", include("coresponder.plans.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -154,6 +154,13 @@ PAGES: dict[str, Expectation] = {
     # No such place: 404 for those who may look, and (a record's page) for everyone else.
     "linkage:place": Expectation("get", statuses=only({}, others=404)),
     "linkage:trend": Expectation("get", statuses=only(CASE_WORKERS)),
+    "plans:overview": Expectation("get", statuses=only(CASE_WORKERS)),
+    "plans:plan_new": Expectation("get", {"person_id": TARGET_PERSON}, CASE_RECORD),
+    "plans:plan": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "plans:plan_edit": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "plans:plan_decide": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "plans:note_new": Expectation("get", statuses=only(CASE_WORKERS)),
+    "plans:note_decide": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})
@@ -184,6 +191,10 @@ API: dict[tuple[str, str], dict[str, int]] = {
         {"dispatcher": 404, "social_worker": 404, "supervisor": 404}, anonymous=401
     ),
     ("post", "/api/v1/partners/import"): only(DIRECTORY_MANAGERS, anonymous=401),
+    ("get", "/api/v1/calls/{target_call}/briefing"): only(
+        {"dispatcher": 200, "officer": 200, "social_worker": 200, "supervisor": 200},
+        anonymous=401,
+    ),
     ("get", "/api/v1/referrals"): only(CASE_WORKERS, anonymous=401),
     ("post", "/api/v1/referrals"): only({"social_worker": 201, "supervisor": 201}, anonymous=401),
     ("get", "/api/v1/referrals/{target_referral}"): only(CASE_WORKERS, anonymous=401),

@@ -26,6 +26,7 @@ NAVIGATION = [
     NavItem("People", "cases:people", Capability.VIEW_CASES),
     NavItem("Referrals", "referrals:list", Capability.VIEW_CASES),
     NavItem("Repeat calls", "linkage:places", Capability.VIEW_REPEAT_CALLS),
+    NavItem("Plans", "plans:overview", Capability.VIEW_CASES),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
     NavItem("Directory", "referrals:search", Capability.VIEW_DIRECTORY),
     NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),

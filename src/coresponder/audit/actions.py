@@ -115,6 +115,15 @@ class AuditAction(IntEnum):
     PLACE_ALIAS_SET = 1421
 
 
+    PLAN_SAVED = 1600
+    PLAN_APPROVED = 1601
+    PLAN_APPROVAL_REFUSED = 1602
+    PLAN_RETIRED = 1603
+    PLAN_VIEWED = 1604
+    PLANS_LISTED = 1605
+    PREMISE_NOTE_SAVED = 1610
+    BRIEFING_VIEWED = 1620
+
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
     AuditAction.LOGIN_FAILED: "A sign-in failed: wrong password or unknown username.",
@@ -237,4 +246,17 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.REPEAT_TREND_VIEWED: "Someone read the repeat-call trend.",
     AuditAction.LINKAGE_RUN: "Locations or person links were worked out (what, counts and time).",
     AuditAction.PLACE_ALIAS_SET: "A named place and the address it stands for were set.",
+    AuditAction.PLAN_SAVED: "A response plan for officers was written or changed (it waits for "
+    "approval).",
+    AuditAction.PLAN_APPROVED: "A response plan or premise note was approved by someone other "
+    "than its author.",
+    AuditAction.PLAN_APPROVAL_REFUSED: "An approval was refused: its own author, not waiting, or "
+    "past its review date.",
+    AuditAction.PLAN_RETIRED: "A response plan or premise note was taken out of use (the reason).",
+    AuditAction.PLAN_VIEWED: "Someone who works cases opened a response plan.",
+    AuditAction.PLANS_LISTED: "Someone listed the plans and notes (waiting, current, lapsed).",
+    AuditAction.PREMISE_NOTE_SAVED: "A premise note for officers was written or changed (it waits "
+    "for approval).",
+    AuditAction.BRIEFING_VIEWED: "A call's briefing (plans and premise notes) was shown: page or "
+    "API, with counts.",
 }

@@ -52,6 +52,7 @@ from coresponder.cases.forms import (
 from coresponder.cases.instruments import instrument_named, instruments
 from coresponder.cases.models import Case, Person, SafetyPlan
 from coresponder.core.listing import query_without_page, wants_results_only
+from coresponder.plans.selectors import plans_of_person
 from coresponder.referrals.selectors import my_overdue_referrals, referrals_of_case
 
 PAGE_SIZE = 50
@@ -327,6 +328,7 @@ def person_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "calls": list(selectors.calls_of_person(person=person)),
         "can_edit": has_capability(user, Capability.EDIT_CASES),
         "can_see_calls": has_capability(user, Capability.VIEW_CALLS),
+        "response_plans": plans_of_person(user=user, person=person),
     }
     return render(request, "cases/person.html", context)
 

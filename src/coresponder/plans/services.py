@@ -1,0 +1,199 @@
+"""Writing response plans and premise notes: a social worker writes, someone else approves,
+and every change sends it back for approval. Each write is audited in its transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from coresponder.access.principal import has_capability
+from coresponder.access.roles import Capability
+from coresponder.audit.actions import AuditAction
+from coresponder.audit.models import Outcome
+from coresponder.audit.services import audit_record
+from coresponder.cases.models import Person
+from coresponder.linkage.engine.addresses import parse_address
+from coresponder.plans.models import Approvable, PremiseNote, ResponsePlan
+
+PLAN_FIELDS = ("safety_concerns", "triggers", "what_helps", "de_escalation", "who_to_call",
+               "co_author")  # fmt: skip
+LONGEST_REVIEW = timedelta(days=366)  # a plan is looked at again at least once a year
+
+
+class PlanError(ValueError):
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PlanConflict(PlanError):
+    """Someone else changed it after this edit began."""
+
+
+def _require(actor: Any, capability: Capability, agency_id: int) -> None:
+    from django.http import Http404
+
+    if not has_capability(actor, capability) or actor.agency_id != agency_id:
+        raise Http404
+
+
+def _check_review_by(review_by: date) -> None:
+    today = timezone.localdate()
+    if review_by <= today:
+        raise PlanError("The review date must be after today.", "review_by")
+    if review_by > today + LONGEST_REVIEW:
+        raise PlanError("Review it within a year: choose an earlier date.", "review_by")
+
+
+def plan_save(
+    *,
+    actor: Any,
+    person: Person,
+    review_by: date,
+    plan: ResponsePlan | None = None,
+    expected_version: int | None = None,
+    **fields: str,
+) -> ResponsePlan:
+    """Write a new plan for ``person``, or change ``plan``; either way it waits for approval."""
+    _require(actor, Capability.EDIT_CASES, person.agency_id)
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise PlanError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    values = {name: (fields.get(name) or "").strip() for name in PLAN_FIELDS}
+    if not any(values[name] for name in ("safety_concerns", "triggers", "what_helps",
+                                          "de_escalation")):  # fmt: skip
+        raise PlanError("Write at least one part of the plan for officers.", "safety_concerns")
+    values["who_to_call"] = values["who_to_call"] or "The on-call social worker"
+    _check_review_by(review_by)
+    with transaction.atomic():
+        if plan is None:
+            plan = ResponsePlan.objects.create(
+                agency_id=person.agency_id, person=person, author=actor, review_by=review_by,
+                **values,
+            )  # fmt: skip
+        else:
+            _save_versioned(actor, plan, expected_version, {
+                **values, "review_by": review_by, "status": Approvable.Status.DRAFT,
+                "approved_by": None, "approved_at": None, "author": actor,
+            })  # fmt: skip
+        audit_record(
+            actor=actor,
+            action=AuditAction.PLAN_SAVED,
+            object_type="response_plan",
+            object_id=plan.public_id,
+            data={"version": plan.version, "review_by": review_by.isoformat()},
+        )
+    return plan
+
+
+def premise_note_save(
+    *,
+    actor: Any,
+    address: str,
+    note: str,
+    review_by: date,
+    record: PremiseNote | None = None,
+    expected_version: int | None = None,
+) -> PremiseNote:
+    _require(actor, Capability.EDIT_CASES, actor.agency_id)
+    parsed = parse_address(address)
+    if not parsed.parsed:
+        raise PlanError("Give an address the product can read (number and street).", "address")
+    note = " ".join(note.split())
+    if not note:
+        raise PlanError("Write the note for officers.", "note")
+    if len(note) > 500:
+        raise PlanError("Keep the note to 500 characters.", "note")
+    _check_review_by(review_by)
+    values = {"location": parsed.key, "address": address.strip(), "note": note,
+              "review_by": review_by}  # fmt: skip
+    with transaction.atomic():
+        if record is None:
+            record = PremiseNote.objects.create(agency_id=actor.agency_id, author=actor, **values)
+        else:
+            _save_versioned(actor, record, expected_version, {
+                **values, "status": Approvable.Status.DRAFT, "approved_by": None,
+                "approved_at": None, "author": actor,
+            })  # fmt: skip
+        audit_record(
+            actor=actor,
+            action=AuditAction.PREMISE_NOTE_SAVED,
+            object_type="premise_note",
+            object_id=record.public_id,
+            data={"location": parsed.key[:100]},
+        )
+    return record
+
+
+def approve(*, actor: Any, record: ResponsePlan | PremiseNote, expected_version: int) -> None:
+    """Approve a plan or note written by someone else, while its review date is ahead."""
+    _require(actor, Capability.APPROVE_SAFETY_NOTES, record.agency_id)
+    kind = "plan" if isinstance(record, ResponsePlan) else "premise note"
+    problem = ""
+    if record.author_id == actor.pk:
+        problem = f"A {kind} cannot be approved by the person who wrote it: ask a colleague."
+    elif record.review_by <= timezone.localdate():
+        problem = (
+            f"This {kind}'s review date has passed: change it with a new review date, and it "
+            "can be approved again."
+        )
+    elif record.status != Approvable.Status.DRAFT:
+        problem = f"This {kind} is not waiting for approval."
+    if problem:
+        audit_record(
+            actor=actor,
+            action=AuditAction.PLAN_APPROVAL_REFUSED,
+            object_type=type(record).__name__.lower(),
+            object_id=record.public_id,
+            outcome=Outcome.DENIED,
+            reason=problem,
+        )
+        raise PlanError(problem)
+    with transaction.atomic():
+        _save_versioned(actor, record, expected_version, {
+            "status": Approvable.Status.APPROVED, "approved_by": actor,
+            "approved_at": timezone.now(),
+        })  # fmt: skip
+        audit_record(
+            actor=actor,
+            action=AuditAction.PLAN_APPROVED,
+            object_type=type(record).__name__.lower(),
+            object_id=record.public_id,
+            data={"review_by": record.review_by.isoformat()},
+        )
+
+
+def retire(
+    *, actor: Any, record: ResponsePlan | PremiseNote, expected_version: int, reason: str
+) -> None:
+    """Take a plan or note out of use (it no longer applies); it stays on record."""
+    _require(actor, Capability.EDIT_CASES, record.agency_id)
+    if not reason.strip():
+        raise PlanError("Say why it no longer applies.", "reason")
+    with transaction.atomic():
+        _save_versioned(actor, record, expected_version, {"status": Approvable.Status.RETIRED})
+        audit_record(
+            actor=actor,
+            action=AuditAction.PLAN_RETIRED,
+            object_type=type(record).__name__.lower(),
+            object_id=record.public_id,
+            reason=reason.strip()[:500],
+        )
+
+
+def _save_versioned(
+    actor: Any, record: Approvable, expected_version: int | None, changes: dict[str, Any]
+) -> None:
+    model = type(record)
+    updated = model.objects.filter(pk=record.pk, version=expected_version).update_audited(
+        **changes, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise PlanConflict(
+            "Someone else changed this after you opened it: reload to see their version."
+        )
+    record.refresh_from_db()

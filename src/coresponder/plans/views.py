@@ -1,0 +1,150 @@
+"""Plan pages for social workers and supervisors. Officers never open these: they see plans
+only as a call's briefing (on the call page and through the briefing API)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coresponder.access.policy import requires
+from coresponder.access.principal import has_capability
+from coresponder.access.roles import Capability
+from coresponder.cases import selectors as case_selectors
+from coresponder.plans import selectors, services
+from coresponder.plans.forms import DecisionForm, PlanForm, PremiseNoteForm
+from coresponder.plans.models import ResponsePlan
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _add_error(form: Any, error: services.PlanError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
+@requires(Capability.VIEW_CASES, audits="each listing of plans and notes")
+def plans_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context = {
+        **selectors.plans_overview(user=user),
+        "can_approve": has_capability(user, Capability.APPROVE_SAFETY_NOTES),
+    }
+    return render(request, "plans/overview.html", context)
+
+
+@requires(Capability.EDIT_CASES, audits="each plan written", not_found_when_denied=True)
+def plan_new_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = case_selectors.person_get(user=_user(request), public_id=person_id)
+    form = PlanForm(request.POST or None)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version")
+        try:
+            plan = services.plan_save(actor=_user(request), person=person, **data)
+        except services.PlanError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Plan saved. It shows to officers once someone approves it.")
+            return redirect("plans:plan", public_id=plan.public_id)
+    context = {"form": form, "person": person, "title": f"Response plan for {person}"}
+    return render(request, "plans/form.html", context)
+
+
+@requires(Capability.VIEW_CASES, audits="each plan opened", not_found_when_denied=True)
+def plan_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user=user, public_id=public_id)
+    context = {
+        "plan": plan,
+        "current": plan.is_current(),
+        "can_approve": has_capability(user, Capability.APPROVE_SAFETY_NOTES)
+        and plan.author_id != user.pk,
+        "can_edit": has_capability(user, Capability.EDIT_CASES),
+    }
+    return render(request, "plans/plan.html", context)
+
+
+@requires(Capability.EDIT_CASES, audits="each plan changed", not_found_when_denied=True)
+def plan_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    plan = selectors.plan_get(user=_user(request), public_id=public_id)
+    initial = {name: getattr(plan, name) for name in (*services.PLAN_FIELDS, "review_by")}
+    form = PlanForm(request.POST or None, initial={**initial, "version": plan.version})
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.plan_save(
+                actor=_user(request), person=plan.person, plan=plan, expected_version=version,
+                **data,
+            )  # fmt: skip
+        except services.PlanError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Plan changed. It waits for approval again.")
+            return redirect("plans:plan", public_id=plan.public_id)
+    context = {"form": form, "person": plan.person, "title": f"Change the plan for {plan.person}"}
+    return render(request, "plans/form.html", context)
+
+
+def _decide(request: HttpRequest, record: Any, back: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and try again.")
+        return redirect(back)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.approve(
+                actor=_user(request), record=record, expected_version=form.cleaned_data["version"]
+            )
+            messages.success(request, "Approved: officers see it until its review date.")
+        else:
+            services.retire(
+                actor=_user(request), record=record,
+                expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            messages.success(request, "Retired: officers no longer see it.")
+    except services.PlanError as error:
+        messages.error(request, str(error))
+    return redirect(back)
+
+
+@requires(Capability.EDIT_CASES, audits="each approval or retirement", not_found_when_denied=True)
+@require_POST
+def plan_decide_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    plan = selectors.plan_get(user=_user(request), public_id=public_id)
+    return _decide(request, plan, f"/plans/{plan.public_id}/")
+
+
+@requires(Capability.EDIT_CASES, audits="each premise note written")
+def note_new_view(request: HttpRequest) -> HttpResponse:
+    form = PremiseNoteForm(request.POST or None)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version")
+        try:
+            services.premise_note_save(actor=_user(request), **data)
+        except services.PlanError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Note saved. It shows to officers once someone approves it.")
+            return redirect("plans:overview")
+    return render(request, "plans/form.html", {"form": form, "title": "Premise note"})
+
+
+@requires(Capability.EDIT_CASES, audits="each approval or retirement", not_found_when_denied=True)
+@require_POST
+def note_decide_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    note = selectors.note_get(user=_user(request), public_id=public_id)
+    return _decide(request, note, "/plans/")
+
+
+def person_plans(user: Any, person: Any) -> list[ResponsePlan]:
+    """For the person page: their plans (workers only)."""
+    return selectors.plans_of_person(user=user, person=person)
