@@ -196,8 +196,9 @@ def _clean_names(frame: pd.DataFrame, report: CleaningReport) -> tuple[np.ndarra
                  [str(v) for v in raw_first[doe_first & ~doe][:5]])  # fmt: skip
     report.count("last_name", "John/Jane Doe", int((doe_last & ~doe).sum()),
                  [str(v) for v in raw_last[doe_last & ~doe][:5]])  # fmt: skip
-    first = np.where(doe | doe_first, None, first)
-    last = np.where(doe | doe_last, None, last)
+    first, last = first.copy(), last.copy()
+    first[doe | doe_first] = None
+    last[doe | doe_last] = None
     return first, last
 
 

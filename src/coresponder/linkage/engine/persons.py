@@ -198,10 +198,12 @@ def blocking_rules() -> list[Any]:
     from splink import block_on
 
     return [
-        # nicknames and surname typos, where the years of birth do not disagree (the join is
-        # on the names; the year only filters, so that a missing year still pairs)
+        # nicknames and surname typos, unless the dates of birth disagree and nothing else
+        # does (the join is on the names; the rest only filters the pairs it makes)
         "l.first_name_key = r.first_name_key AND l.last_name_sound = r.last_name_sound AND "
-        "(l.dob_year = r.dob_year OR l.dob_year IS NULL OR r.dob_year IS NULL)",
+        "(l.dob_year = r.dob_year OR l.dob_year IS NULL OR r.dob_year IS NULL "
+        "OR levenshtein(l.dob, r.dob) <= 1 OR l.address_number = r.address_number "
+        "OR l.phone = r.phone)",
         block_on("last_name", "dob_year"),  # given-name changes and typos
         block_on("first_name", "dob"),  # surname changes (marriage) and typos
         block_on("dob", "address_number"),  # both names misspelt
@@ -215,20 +217,20 @@ def blocking_rules() -> list[Any]:
 
 
 def _extra_rules(extra: Sequence[ExtraComparison]) -> list[Any]:
-    """Every extra column blocks with the year of birth and with the house number; one marked
-    ``block`` (an identifier number, rare values) also blocks on its own."""
+    """Every extra column blocks with the year of birth, the house number and the sound of
+    each name; one marked ``block`` (an identifier number, rare values) also on its own."""
     from splink import block_on
 
     rules: list[Any] = []
     for item in extra:
         if item.block:
             rules.append(block_on(item.column))
-        rules.append(block_on(item.column, "dob_year"))
-        rules.append(block_on(item.column, "address_number"))
+        for other in ("dob_year", "address_number", "first_name_sound", "last_name_sound"):
+            rules.append(block_on(item.column, other))
     return rules
 
 
-def settings_creator(extra: Sequence[ExtraComparison] = ()) -> Any:
+def settings_creator(extra: Sequence[ExtraComparison] = (), max_iterations: int = 25) -> Any:
     from splink import SettingsCreator
 
     return SettingsCreator(
@@ -238,7 +240,7 @@ def settings_creator(extra: Sequence[ExtraComparison] = ()) -> Any:
         blocking_rules_to_generate_predictions=[*blocking_rules(), *_extra_rules(extra)],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
-        max_iterations=25,
+        max_iterations=max_iterations,
         em_convergence=0.0001,
     )
 
@@ -405,6 +407,7 @@ def train(
     recall: float = 0.6,
     seed: int = 1,
     sample: int = 250_000,
+    max_iterations: int = 25,
     stopwatch: _Stopwatch | None = None,
 ) -> PersonModel:
     """Estimate the model from cleaned mentions, without labels.
@@ -426,7 +429,7 @@ def train(
         # the matching pairs and all pairs shrink by the same square), and the m and u
         # probabilities, while training costs a fraction
         frame = frame.sample(n=sample, random_state=seed).reset_index(drop=True)
-    linker = _linker(backend, frame, settings_creator(extra))
+    linker = _linker(backend, frame, settings_creator(extra, max_iterations))
     with watch.stage("train: prior"):
         linker.training.estimate_probability_two_random_records_match(
             [block_on("first_name", "last_name", "dob")], recall=recall
