@@ -114,7 +114,6 @@ class AuditAction(IntEnum):
     LINKAGE_RUN = 1420
     PLACE_ALIAS_SET = 1421
 
-
     PLAN_SAVED = 1600
     PLAN_APPROVED = 1601
     PLAN_APPROVAL_REFUSED = 1602
@@ -123,6 +122,7 @@ class AuditAction(IntEnum):
     PLANS_LISTED = 1605
     PREMISE_NOTE_SAVED = 1610
     BRIEFING_VIEWED = 1620
+
 
 DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCEEDED: "A user signed in with a correct password.",
