@@ -89,6 +89,10 @@ def demo(call_count: int, seed: int) -> None:
 
         placed = locate_calls(actor=None, agency=Agency.objects.get(slug="riverside"))
         click.echo(f"Locations: {placed.located:,} calls placed at {placed.locations:,} places.")
+        from coresponder.plans.demo import load_demo_plans
+
+        plans = load_demo_plans(Agency.objects.get(slug="riverside"))
+        click.echo(f"Response plans for officers: {plans:,}.")
     marker = Path(settings.DATA_DIR) / "demo-mode"
     marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
     click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")
