@@ -34,9 +34,9 @@ def spark_backend():
 
 
 def test_spark_estimates_and_links_like_duckdb(spark_backend) -> None:
-    mentions = make_mentions(1_500, seed=21).drop(columns="person_id")
+    mentions = make_mentions(800, seed=21).drop(columns="person_id")
     cleaned, _ = clean_mentions(mentions)
-    model = train(cleaned, backend=spark_backend, max_u_pairs=2e5)
+    model = train(cleaned, backend=spark_backend, max_u_pairs=5e4, max_iterations=5)
     assert model.splink_settings["sql_dialect"] == "spark"
     assert 0 < model.splink_settings["probability_two_random_records_match"] < 0.01
 
