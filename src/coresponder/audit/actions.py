@@ -5,7 +5,7 @@ docs/audit-events.md lists every code; a test fails when one is missing.
 Bands: 100–199 sign-in and sessions · 200–299 access decisions · 300–399 account and token
 administration · 400–499 the audit log itself · 1000–1099 calls for service · 1100–1199
 triage · 1200–1299 cases · 1300+ reserved for domain records (referrals, linkage, analytics),
-100 codes per domain.
+100 codes per domain · 1700–1799 training.
 """
 
 from __future__ import annotations
@@ -122,6 +122,17 @@ class AuditAction(IntEnum):
     PLANS_LISTED = 1605
     PREMISE_NOTE_SAVED = 1610
     BRIEFING_VIEWED = 1620
+
+    OFFICER_SAVED = 1700
+    COURSE_SAVED = 1701
+    TRAINING_SESSION_SAVED = 1702
+    ATTENDANCE_RECORDED = 1703
+    ATTENDANCE_IMPORTED = 1704
+    CERTIFICATE_ISSUED = 1705
+    TRAINING_LISTED = 1710
+    TRAINING_COVERAGE_VIEWED = 1711
+    OWN_TRAINING_VIEWED = 1712
+    TRAINING_REMINDERS_SENT = 1720
 
 
 DESCRIPTIONS: dict[AuditAction, str] = {
@@ -259,4 +270,18 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     "for approval).",
     AuditAction.BRIEFING_VIEWED: "A call's briefing (plans and premise notes) was shown: page or "
     "API, with counts.",
+    AuditAction.OFFICER_SAVED: "An officer was added to the training roster or changed.",
+    AuditAction.COURSE_SAVED: "A training course was added or changed.",
+    AuditAction.TRAINING_SESSION_SAVED: "A training session was scheduled or changed.",
+    AuditAction.ATTENDANCE_RECORDED: "An officer's attendance at a training session was recorded "
+    "or changed (hours, completed).",
+    AuditAction.ATTENDANCE_IMPORTED: "Attendance was imported from a CSV file into a session "
+    "(rows imported, unchanged and refused).",
+    AuditAction.CERTIFICATE_ISSUED: "A training certificate was issued or renewed.",
+    AuditAction.TRAINING_LISTED: "Someone listed training courses, sessions or a session's "
+    "attendance.",
+    AuditAction.TRAINING_COVERAGE_VIEWED: "Someone read training coverage by shift and district.",
+    AuditAction.OWN_TRAINING_VIEWED: "An officer read their own training record.",
+    AuditAction.TRAINING_REMINDERS_SENT: "Supervisors were told about certificates expiring soon "
+    "(how many).",
 }
