@@ -64,6 +64,8 @@ class Capability(StrEnum):
     VIEW_DIRECTORY = "view_directory"
     MANAGE_DIRECTORY = "manage_directory"
     VIEW_REPEAT_CALLS = "view_repeat_calls"
+    MANAGE_TRAINING = "manage_training"
+    VIEW_OWN_TRAINING = "view_own_training"
 
 
 CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
@@ -89,6 +91,9 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.MANAGE_DIRECTORY: "Import, export and edit the community-partner directory.",
     Capability.VIEW_REPEAT_CALLS: "See the places (and people) that call most, their rolling "
     "call counts and the trend.",
+    Capability.MANAGE_TRAINING: "Keep the officer roster, training courses, sessions and "
+    "attendance (CSV import); see certificates expiring.",
+    Capability.VIEW_OWN_TRAINING: "See one's own training: sessions, hours, certificates.",
 }
 
 _EVERYONE = {Capability.VIEW_HOME: Scope.ALL, Capability.MANAGE_OWN_ACCOUNT: Scope.ALL}
@@ -110,6 +115,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_CALL_PERSONS: Scope.ALL,
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
+        Capability.VIEW_OWN_TRAINING: Scope.ASSIGNED,
     },
     Role.SOCIAL_WORKER: {
         **_EVERYONE,
@@ -137,6 +143,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_DIRECTORY: Scope.ALL,
         Capability.MANAGE_DIRECTORY: Scope.ALL,
         Capability.VIEW_REPEAT_CALLS: Scope.ALL,
+        Capability.MANAGE_TRAINING: Scope.ALL,
     },
     Role.ANALYST: {**_EVERYONE, Capability.VIEW_AGGREGATES: Scope.ALL},
     Role.AUDITOR: {**_EVERYONE, Capability.VIEW_AUDIT_LOG: Scope.ALL},
@@ -146,6 +153,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.MANAGE_API_TOKENS: Scope.ALL,
         Capability.MANAGE_TRIAGE: Scope.ALL,
         Capability.MANAGE_DIRECTORY: Scope.ALL,
+        Capability.MANAGE_TRAINING: Scope.ALL,
     },
 }
 
