@@ -877,6 +877,8 @@ def _vector_chunk(
             rows = candidates.get_column("row").gather(sorted(same))
             part = part.filter(~pl.col("row").is_in(rows.implode()))
             chunk.unchanged = len(same)
+    if part.is_empty():  # every row stored as it is (a re-import): nothing to convert
+        return chunk
     table, slow = vector.convert(part, columns)
     chunk.table = table
     if len(slow):
