@@ -28,7 +28,7 @@ def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
 def spark_backend():
     from coresponder.linkage.engine.splink_backends import SparkBackend
 
-    backend = SparkBackend(partitions=2)
+    backend = SparkBackend(partitions=1)
     yield backend
     backend.spark.stop()
 

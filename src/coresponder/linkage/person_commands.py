@@ -62,9 +62,11 @@ def persons(
 
     FILE is a CSV with unique_id and, by default, first_name, last_name, dob, phone and
     address (missing columns count as empty). A model is estimated from the file itself
-    (no labels needed) unless --model is given. Placeholder values ("UNKNOWN", "JOHN DOE",
-    "999-999-9999", 1900-01-01, future dates, single letters) are set aside and reported; a
-    mention left with nothing to link on is its own cluster. No database is used.
+    (no labels needed) unless --model is given; a file with fewer than 500 linkable mentions
+    is linked with the default model (docs/linkage-persons.md). Placeholder values
+    ("UNKNOWN", "JOHN DOE", "999-999-9999", 1900-01-01, future dates, single letters) are set
+    aside and reported; a mention left with nothing to link on is its own cluster. No
+    database is used.
     """
     import pandas as pd
 

@@ -79,6 +79,7 @@ class SparkBackend(SplinkBackend):
                 .config("spark.sql.shuffle.partitions", str(partitions))
                 .config("spark.default.parallelism", str(partitions))
                 .config("spark.ui.enabled", "false")
+                .config("spark.sql.execution.arrow.pyspark.enabled", "false")
                 .config("spark.driver.memory", "2g")
                 .getOrCreate()
             )
