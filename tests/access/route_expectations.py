@@ -161,6 +161,11 @@ PAGES: dict[str, Expectation] = {
     "plans:plan_decide": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "plans:note_new": Expectation("get", statuses=only(CASE_WORKERS)),
     "plans:note_decide": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "plans:consults": Expectation(
+        "get", statuses=only({"officer": 200, "social_worker": 200, "supervisor": 200})
+    ),
+    "plans:consult_new": Expectation("get", statuses=only({"officer": 200})),
+    "plans:consult": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})

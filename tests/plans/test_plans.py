@@ -12,14 +12,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coresponder.access.roles import Role
 from coresponder.accounts.services import api_token_create
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import AuditEvent
 from coresponder.cases.services import case_open, note_write, person_create, person_link_call
+from coresponder.notifications.models import Notification
 from coresponder.plans import services
-from coresponder.plans.models import ResponsePlan
+from coresponder.plans.models import Consult, ResponsePlan
 from tests.calls.factories import make_call
 from tests.conftest import Personas, sign_in
+from tests.factories import UserFactory
 
 PLAN = {
     "safety_concerns": "Startles at sirens; may run into traffic.",
@@ -179,3 +182,47 @@ def test_the_pages_for_workers_and_supervisors(personas: Personas, setting) -> N
     assert plan.status == "approved" and plan.approved_by == personas.supervisor
     person_page = worker.get(reverse("cases:person", args=[person.public_id])).content.decode()
     assert "Response plans for officers" in person_page and "review by" in person_page
+
+
+# ---- Officer consults -----------------------------------------------------------------------
+
+
+def test_an_officer_asks_and_the_team_answers_timed(personas: Personas) -> None:
+    officer = sign_in(Client(), personas.officer)
+    asked = officer.post(
+        reverse("plans:consult_new"),
+        {"question": "Man on the bridge rail, calm, asks for his sister.", "urgency": "now"},
+    )
+    consult = Consult.objects.get()
+    assert asked["Location"] == reverse("plans:consult", args=[consult.public_id])
+    told = Notification.objects.filter(recipient=personas.worker_a)
+    assert told.count() == 1 and "bridge" not in told.get().message
+    with time_machine.travel(timezone.now() + timedelta(minutes=12)):
+        worker = sign_in(Client(), personas.worker_a)
+        worker.post(
+            reverse("plans:consult", args=[consult.public_id]),
+            {"answer": "Keep talking about his sister; the crisis team is 5 minutes out."},
+        )
+    consult.refresh_from_db()
+    assert consult.status == "answered" and 11 < consult.minutes_to_answer < 13
+    page = officer.get(reverse("plans:consult", args=[consult.public_id])).content.decode()
+    assert "crisis team is 5 minutes out" in page
+    listing = officer.get(reverse("plans:consults")).content.decode()
+    assert "1 of 1 answered" in listing
+    other_officer = UserFactory(agency=personas.agency, roles=[(Role.OFFICER, None)])
+    stranger = sign_in(Client(), other_officer)
+    assert stranger.get(reverse("plans:consult", args=[consult.public_id])).status_code == 404
+
+
+def test_a_consult_becomes_a_case(personas: Personas) -> None:
+    consult = services.consult_ask(actor=personas.officer, question="Neighbour keeps calling us.")
+    case = services.consult_to_case(
+        actor=personas.worker_a, consult=consult, first_name="Ada", last_name="Park"
+    )
+    assert case.source == "officer_referral" and case.person.display_name == "Ada Park"
+    with pytest.raises(services.PlanError, match="already a case"):
+        services.consult_to_case(
+            actor=personas.worker_a, consult=consult, first_name="Ada", last_name="Park"
+        )
+    with pytest.raises(services.PlanError, match="Write the question"):
+        services.consult_ask(actor=personas.officer, question="  ")

@@ -27,6 +27,8 @@ NAVIGATION = [
     NavItem("Referrals", "referrals:list", Capability.VIEW_CASES),
     NavItem("Repeat calls", "linkage:places", Capability.VIEW_REPEAT_CALLS),
     NavItem("Plans", "plans:overview", Capability.VIEW_CASES),
+    NavItem("Consults", "plans:consults", Capability.ASK_CONSULTS),
+    NavItem("Consults", "plans:consults", Capability.ANSWER_CONSULTS),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
     NavItem("Directory", "referrals:search", Capability.VIEW_DIRECTORY),
     NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),
@@ -44,9 +46,12 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(request, "mfa_satisfied", False):
         return []
-    items = []
+    items: list[dict[str, object]] = []
     for item in NAVIGATION:
-        if has_capability(user, item.capability):
+        # One place may be reached through either of two capabilities (consults): listed once.
+        if has_capability(user, item.capability) and not any(
+            i["url"] == reverse(item.url_name) for i in items
+        ):
             url = reverse(item.url_name)
             label = item.label
             if item.url_name == "notifications:list":

@@ -64,6 +64,8 @@ class Capability(StrEnum):
     VIEW_DIRECTORY = "view_directory"
     MANAGE_DIRECTORY = "manage_directory"
     VIEW_REPEAT_CALLS = "view_repeat_calls"
+    ASK_CONSULTS = "ask_consults"
+    ANSWER_CONSULTS = "answer_consults"
     MANAGE_TRAINING = "manage_training"
     VIEW_OWN_TRAINING = "view_own_training"
 
@@ -91,6 +93,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.MANAGE_DIRECTORY: "Import, export and edit the community-partner directory.",
     Capability.VIEW_REPEAT_CALLS: "See the places (and people) that call most, their rolling "
     "call counts and the trend.",
+    Capability.ASK_CONSULTS: "Ask the social-work team for advice; see one's own consults.",
+    Capability.ANSWER_CONSULTS: "Answer officers' consults; make a case of one.",
     Capability.MANAGE_TRAINING: "Keep the officer roster, training courses, sessions and "
     "attendance (CSV import); see certificates expiring.",
     Capability.VIEW_OWN_TRAINING: "See one's own training: sessions, hours, certificates.",
@@ -115,6 +119,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_CALL_PERSONS: Scope.ALL,
         Capability.VIEW_CALL_NARRATIVE: Scope.ALL,
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
+        Capability.ASK_CONSULTS: Scope.ASSIGNED,
         Capability.VIEW_OWN_TRAINING: Scope.ASSIGNED,
     },
     Role.SOCIAL_WORKER: {
@@ -126,6 +131,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_SAFETY_NOTES: Scope.ALL,
         Capability.VIEW_DIRECTORY: Scope.ALL,
         Capability.VIEW_REPEAT_CALLS: Scope.ALL,
+        Capability.ANSWER_CONSULTS: Scope.ALL,
     },
     Role.SUPERVISOR: {
         **_EVERYONE,
@@ -143,6 +149,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_DIRECTORY: Scope.ALL,
         Capability.MANAGE_DIRECTORY: Scope.ALL,
         Capability.VIEW_REPEAT_CALLS: Scope.ALL,
+        Capability.ANSWER_CONSULTS: Scope.ALL,
         Capability.MANAGE_TRAINING: Scope.ALL,
     },
     Role.ANALYST: {**_EVERYONE, Capability.VIEW_AGGREGATES: Scope.ALL},

@@ -122,6 +122,10 @@ class AuditAction(IntEnum):
     PLANS_LISTED = 1605
     PREMISE_NOTE_SAVED = 1610
     BRIEFING_VIEWED = 1620
+    CONSULT_ASKED = 1630
+    CONSULT_ANSWERED = 1631
+    CONSULT_BECAME_CASE = 1632
+    CONSULT_VIEWED = 1633
 
     OFFICER_SAVED = 1700
     COURSE_SAVED = 1701
@@ -284,4 +288,8 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.OWN_TRAINING_VIEWED: "An officer read their own training record.",
     AuditAction.TRAINING_REMINDERS_SENT: "Supervisors were told about certificates expiring soon "
     "(how many).",
+    AuditAction.CONSULT_ASKED: "An officer asked the social-work team for advice (the urgency).",
+    AuditAction.CONSULT_ANSWERED: "A consult was answered (minutes from question to answer).",
+    AuditAction.CONSULT_BECAME_CASE: "A consult was made into a case.",
+    AuditAction.CONSULT_VIEWED: "Someone opened a consult (the officer who asked, or the team).",
 }

@@ -51,3 +51,25 @@ class PremiseNoteForm(forms.Form):
 class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(max_length=300, required=False)
+
+
+class ConsultForm(forms.Form):
+    question = forms.CharField(
+        label="Your question", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Describe the situation; give no more personal detail than the team needs.",
+    )  # fmt: skip
+    urgency = forms.ChoiceField(label="Answer needed", choices=[
+        ("now", "Now (on scene)"), ("today", "Today"), ("week", "This week"),
+    ], initial="today")  # fmt: skip
+    call_number = forms.CharField(label="Call number (if any)", max_length=64, required=False)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Answer", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ConsultCaseForm(forms.Form):
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)

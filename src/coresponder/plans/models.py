@@ -76,3 +76,49 @@ class PremiseNote(Approvable):
 
     def __str__(self) -> str:
         return f"premise note {self.public_id}"
+
+
+class Consult(models.Model):
+    """An officer asks the social-work team for advice about a situation or a person; the
+    answer is timed and counted, and the consult can become a case."""
+
+    class Urgency(models.TextChoices):
+        NOW = "now", "Now (on scene)"
+        TODAY = "today", "Today"
+        THIS_WEEK = "week", "This week"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")  # fmt: skip
+    asked_at = models.DateTimeField(default=timezone.now)
+    urgency = models.CharField(max_length=6, choices=Urgency.choices, default=Urgency.TODAY)
+    call_number = models.CharField(max_length=64, blank=True)  # the CAD event, if any
+    question = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="consults"
+    )
+
+    objects = AuditedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "status", "asked_at"], name="consult_open_idx")]
+
+    def __str__(self) -> str:
+        return f"consult {self.public_id}"
+
+    @property
+    def minutes_to_answer(self) -> float | None:
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.asked_at).total_seconds() / 60

@@ -178,3 +178,54 @@ def plans_overview(*, user: Any) -> dict[str, list[Any]]:
             notes.filter(status=approved, review_by__lt=today).order_by("review_by")
         ),  # fmt: skip
     }
+
+
+# ---- Officer consults -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultFigures:
+    asked: int
+    answered: int
+    median_minutes: float | None  # from question to answer
+
+
+def consults_for(*, user: Any) -> tuple[list[Any], ConsultFigures]:
+    """Officers: their own consults. The team: every consult of the agency, open first."""
+    from coresponder.plans.models import Consult
+
+    rows = Consult.objects.filter(agency_id=user.agency_id).select_related(
+        "asked_by", "answered_by", "case"
+    )
+    if not has_capability(user, Capability.ANSWER_CONSULTS):
+        rows = rows.filter(asked_by=user)
+    items = list(rows.order_by("-status", "-asked_at")[:200])
+    minutes = sorted(m for c in items if (m := c.minutes_to_answer) is not None)
+    middle = len(minutes) // 2
+    median = None
+    if minutes:
+        median = (
+            minutes[middle] if len(minutes) % 2 else (minutes[middle - 1] + minutes[middle]) / 2
+        )
+    figures = ConsultFigures(len(items), sum(1 for c in items if c.answered_at), median)
+    return items, figures
+
+
+def consult_get(*, user: Any, public_id: Any) -> Any:
+    """One consult: for the team, or for the officer who asked it; else 404."""
+    from coresponder.plans.models import Consult
+
+    consult = (
+        Consult.objects.filter(agency_id=user.agency_id, public_id=_uuid(public_id))
+        .select_related("asked_by", "answered_by", "case")
+        .first()
+    )
+    if consult is None:
+        raise Http404
+    if not has_capability(user, Capability.ANSWER_CONSULTS) and consult.asked_by_id != user.pk:
+        raise Http404
+    audit_record(
+        actor=user, action=AuditAction.CONSULT_VIEWED, object_type="consult",
+        object_id=consult.public_id,
+    )  # fmt: skip
+    return consult

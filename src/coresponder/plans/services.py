@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from coresponder.access.principal import has_capability
@@ -17,7 +18,8 @@ from coresponder.audit.models import Outcome
 from coresponder.audit.services import audit_record
 from coresponder.cases.models import Person
 from coresponder.linkage.engine.addresses import parse_address
-from coresponder.plans.models import Approvable, PremiseNote, ResponsePlan
+from coresponder.notifications.services import notify
+from coresponder.plans.models import Approvable, Consult, PremiseNote, ResponsePlan
 
 PLAN_FIELDS = ("safety_concerns", "triggers", "what_helps", "de_escalation", "who_to_call",
                "co_author")  # fmt: skip
@@ -197,3 +199,95 @@ def _save_versioned(
             "Someone else changed this after you opened it: reload to see their version."
         )
     record.refresh_from_db()
+
+
+# ---- Officer consults -----------------------------------------------------------------------
+
+
+def consult_ask(
+    *, actor: Any, question: str, urgency: str = "today", call_number: str = ""
+) -> Consult:
+    """An officer asks the social-work team; the team is told (no names in the message)."""
+    _require(actor, Capability.ASK_CONSULTS, actor.agency_id)
+    question = question.strip()
+    if not question:
+        raise PlanError("Write the question.", "question")
+    if len(question) > 2000:
+        raise PlanError("Keep the question to 2,000 characters.", "question")
+    if urgency not in Consult.Urgency.values:
+        raise PlanError("Choose how soon an answer is needed.", "urgency")
+    with transaction.atomic():
+        consult = Consult.objects.create(
+            agency_id=actor.agency_id, asked_by=actor, question=question, urgency=urgency,
+            call_number=call_number.strip()[:64],
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action=AuditAction.CONSULT_ASKED, object_type="consult",
+            object_id=consult.public_id, data={"urgency": urgency},
+        )  # fmt: skip
+    notify(
+        users=_answerers(actor.agency_id),
+        message="An officer asked the social-work team for advice",
+        path=reverse("plans:consult", kwargs={"public_id": consult.public_id}),
+    )
+    return consult
+
+
+def _answerers(agency_id: int) -> list[Any]:
+    from coresponder.accounts.models import User
+
+    return [
+        user
+        for user in User.objects.filter(agency_id=agency_id, is_active=True)
+        if has_capability(user, Capability.ANSWER_CONSULTS)
+    ]
+
+
+def consult_answer(*, actor: Any, consult: Consult, answer: str) -> Consult:
+    """Answer a consult (timed from the question); the officer is told."""
+    _require(actor, Capability.ANSWER_CONSULTS, consult.agency_id)
+    answer = answer.strip()
+    if not answer:
+        raise PlanError("Write the answer.", "answer")
+    if consult.status != Consult.Status.OPEN:
+        raise PlanError("This consult was already answered.")
+    with transaction.atomic():
+        updated = Consult.objects.filter(pk=consult.pk, status=Consult.Status.OPEN).update_audited(
+            status=Consult.Status.ANSWERED, answer=answer[:4000], answered_by=actor,
+            answered_at=timezone.now(),
+        )  # fmt: skip
+        if not updated:
+            raise PlanError("Someone answered this consult a moment ago: reload to see it.")
+        consult.refresh_from_db()
+        audit_record(
+            actor=actor, action=AuditAction.CONSULT_ANSWERED, object_type="consult",
+            object_id=consult.public_id,
+            data={"minutes": round(consult.minutes_to_answer or 0, 1)},
+        )  # fmt: skip
+    notify(
+        users=[consult.asked_by],
+        message="The social-work team answered your consult",
+        path=reverse("plans:consult", kwargs={"public_id": consult.public_id}),
+    )
+    return consult
+
+
+def consult_to_case(*, actor: Any, consult: Consult, first_name: str, last_name: str) -> Any:
+    """Make a case of a consult: a person (named by the worker) and an officer-referral case."""
+    from coresponder.cases.services import case_open, person_create
+
+    _require(actor, Capability.ANSWER_CONSULTS, consult.agency_id)
+    if consult.case_id:
+        raise PlanError("This consult is already a case.")
+    if not (first_name.strip() or last_name.strip()):
+        raise PlanError("Name the person the case is for.", "last_name")
+    with transaction.atomic():
+        person = person_create(actor=actor, first_name=first_name, last_name=last_name)
+        case = case_open(actor=actor, person=person, source="officer_referral")
+        Consult.objects.filter(pk=consult.pk).update_audited(case=case)
+        consult.refresh_from_db()
+        audit_record(
+            actor=actor, action=AuditAction.CONSULT_BECAME_CASE, object_type="consult",
+            object_id=consult.public_id, data={"case": str(case.public_id)},
+        )  # fmt: skip
+    return case

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/decide/", views.plan_decide_view, name="plan_decide"),
     path("premises/new/", views.note_new_view, name="note_new"),
     path("premises/<uuid:public_id>/decide/", views.note_decide_view, name="note_decide"),
+    path("consults/", views.consults_view, name="consults"),
+    path("consults/new/", views.consult_new_view, name="consult_new"),
+    path("consults/<uuid:public_id>/", views.consult_view, name="consult"),
 ]

@@ -16,7 +16,14 @@ from coresponder.access.principal import has_capability
 from coresponder.access.roles import Capability
 from coresponder.cases import selectors as case_selectors
 from coresponder.plans import selectors, services
-from coresponder.plans.forms import DecisionForm, PlanForm, PremiseNoteForm
+from coresponder.plans.forms import (
+    AnswerForm,
+    ConsultCaseForm,
+    ConsultForm,
+    DecisionForm,
+    PlanForm,
+    PremiseNoteForm,
+)
 from coresponder.plans.models import ResponsePlan
 
 
@@ -148,3 +155,81 @@ def note_decide_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 def person_plans(user: Any, person: Any) -> list[ResponsePlan]:
     """For the person page: their plans (workers only)."""
     return selectors.plans_of_person(user=user, person=person)
+
+
+# ---- Officer consults -----------------------------------------------------------------------
+
+
+@requires(Capability.ASK_CONSULTS, audits="each consult asked")
+def consult_new_view(request: HttpRequest) -> HttpResponse:
+    form = ConsultForm(request.POST or None, initial={"call_number": request.GET.get("call", "")})
+    if form.is_valid():
+        try:
+            consult = services.consult_ask(actor=_user(request), **form.cleaned_data)
+        except services.PlanError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Sent to the social-work team; you will be told the answer.")
+            return redirect("plans:consult", public_id=consult.public_id)
+    return render(request, "plans/form.html", {"form": form, "title": "Ask the social-work team"})
+
+
+def _consults_visible(user: Any) -> bool:
+    return has_capability(user, Capability.ASK_CONSULTS) or has_capability(
+        user, Capability.ANSWER_CONSULTS
+    )
+
+
+@requires(Capability.VIEW_HOME, audits="nothing: the list of one's own or the team's consults")
+def consults_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not _consults_visible(user):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    items, figures = selectors.consults_for(user=user)
+    context = {
+        "items": items,
+        "figures": figures,
+        "can_ask": has_capability(user, Capability.ASK_CONSULTS),
+        "can_answer": has_capability(user, Capability.ANSWER_CONSULTS),
+    }
+    return render(request, "plans/consults.html", context)
+
+
+@requires(Capability.VIEW_HOME, audits="each consult opened", not_found_when_denied=True)
+def consult_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    if not _consults_visible(user):
+        from django.http import Http404
+
+        raise Http404
+    consult = selectors.consult_get(user=user, public_id=public_id)
+    can_answer = has_capability(user, Capability.ANSWER_CONSULTS)
+    answer_form = AnswerForm(request.POST or None) if can_answer else None
+    case_form = ConsultCaseForm()
+    if request.method == "POST" and can_answer:
+        try:
+            if request.POST.get("action") == "case":
+                case_form = ConsultCaseForm(request.POST)
+                case_form.is_valid()
+                case = services.consult_to_case(
+                    actor=user, consult=consult, **case_form.cleaned_data
+                )
+                messages.success(request, "Case opened from the consult.")
+                return redirect("cases:detail", public_id=case.public_id)
+            if answer_form is not None and answer_form.is_valid():
+                services.consult_answer(
+                    actor=user, consult=consult, answer=answer_form.cleaned_data["answer"]
+                )
+                messages.success(request, "Answer sent: the officer is told.")
+                return redirect("plans:consult", public_id=consult.public_id)
+        except services.PlanError as error:
+            messages.error(request, str(error))
+    context = {
+        "consult": consult,
+        "answer_form": answer_form,
+        "case_form": case_form,
+        "can_answer": can_answer,
+    }
+    return render(request, "plans/consult.html", context)
