@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "coresponder.notifications",
     "coresponder.linkage",
     "coresponder.plans",
+    "coresponder.conferences",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("coresponder.notifications.urls")),
     path("repeat/", include("coresponder.linkage.urls")),
     path("plans/", include("coresponder.plans.urls")),
+    path("conferences/", include("coresponder.conferences.urls")),
     path("api/v1/", api.urls),
 ]
 

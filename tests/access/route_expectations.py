@@ -166,6 +166,12 @@ PAGES: dict[str, Expectation] = {
     ),
     "plans:consult_new": Expectation("get", statuses=only({"officer": 200})),
     "plans:consult": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "conferences:list": Expectation("get", statuses=only(CASE_WORKERS)),
+    "conferences:new": Expectation(
+        "post", statuses=only({"social_worker": 302, "supervisor": 302})
+    ),
+    "conferences:detail": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "conferences:print": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})

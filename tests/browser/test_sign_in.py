@@ -86,6 +86,7 @@ def test_it_takes_a_new_person_through_the_notice_and_enrolment_to_their_home_pa
             "Repeat calls",
             "Plans",
             "Consults",
+            "Conferences",
             "Directory",
             "Notifications",
             "My account",

@@ -29,6 +29,7 @@ NAVIGATION = [
     NavItem("Plans", "plans:overview", Capability.VIEW_CASES),
     NavItem("Consults", "plans:consults", Capability.ASK_CONSULTS),
     NavItem("Consults", "plans:consults", Capability.ANSWER_CONSULTS),
+    NavItem("Conferences", "conferences:list", Capability.VIEW_CASES),
     NavItem("Dispatch board", "triage:board", Capability.TRIAGE_CALLS),
     NavItem("Directory", "referrals:search", Capability.VIEW_DIRECTORY),
     NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),

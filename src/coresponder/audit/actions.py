@@ -126,6 +126,9 @@ class AuditAction(IntEnum):
     CONSULT_ANSWERED = 1631
     CONSULT_BECAME_CASE = 1632
     CONSULT_VIEWED = 1633
+    CONFERENCE_CREATED = 1640
+    CONFERENCE_VIEWED = 1641
+    CONFERENCE_DECISION_RECORDED = 1642
 
     OFFICER_SAVED = 1700
     COURSE_SAVED = 1701
@@ -292,4 +295,9 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.CONSULT_ANSWERED: "A consult was answered (minutes from question to answer).",
     AuditAction.CONSULT_BECAME_CASE: "A consult was made into a case.",
     AuditAction.CONSULT_VIEWED: "Someone opened a consult (the officer who asked, or the team).",
+    AuditAction.CONFERENCE_CREATED: "A case conference or staff meeting was created with its "
+    "generated agenda (items, by count).",
+    AuditAction.CONFERENCE_VIEWED: "Someone opened a meeting's agenda (or its printable form).",
+    AuditAction.CONFERENCE_DECISION_RECORDED: "A decision on an agenda item was recorded (and "
+    "whether it made a task).",
 }
