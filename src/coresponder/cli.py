@@ -93,6 +93,13 @@ def demo(call_count: int, seed: int) -> None:
 
         plans = load_demo_plans(Agency.objects.get(slug="riverside"))
         click.echo(f"Response plans for officers: {plans:,}.")
+    from coresponder.training.demo import load_demo_training
+
+    training = load_demo_training(Agency.objects.get(slug="riverside"), seed=seed)
+    click.echo(
+        f"Training: {training.officers} officers, {training.courses} courses, "
+        f"{training.sessions} sessions, {training.attendance} attendances."
+    )
     marker = Path(settings.DATA_DIR) / "demo-mode"
     marker.write_text("Written by `coresponder demo`: MFA is off and a banner says so.\n")
     click.echo("Demo agency loaded: Riverside Police Department (synthetic data).")
@@ -384,9 +391,11 @@ def calls_suggest_profile(file: str) -> None:
 def _add_domain_commands() -> None:
     from coresponder.linkage.commands import link
     from coresponder.referrals.commands import directory, disclosures_command
+    from coresponder.training.commands import training
     from coresponder.triage.commands import triage
 
     main.add_command(triage)
+    main.add_command(training)
     main.add_command(directory)
     main.add_command(disclosures_command)
     from coresponder.linkage.repeat_commands import repeat_callers_command, run_command

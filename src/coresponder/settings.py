@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "coresponder.linkage",
     "coresponder.plans",
     "coresponder.conferences",
+    "coresponder.training",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,8 @@ FREQUENT_CALLS_6_MONTHS = env_int("COREPONDER_FREQUENT_CALLS_6_MONTHS", 2, minim
 REFERRAL_ANSWER_DAYS = env_int("COREPONDER_REFERRAL_ANSWER_DAYS", 5, minimum=1)
 # Days a partner's signed link to one referral keeps working.
 PARTNER_LINK_DAYS = env_int("COREPONDER_PARTNER_LINK_DAYS", 14, minimum=1)
+# Days before a training certificate expires from which it is listed and supervisors reminded.
+TRAINING_REMINDER_DAYS = env_int("COREPONDER_TRAINING_REMINDER_DAYS", 60, minimum=1)
 # E-mail for notifications (no names or health information in them). Without a host, e-mail
 # is off and notifications are in the product only.
 EMAIL_HOST = env_str("COREPONDER_EMAIL_HOST", "")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("repeat/", include("coresponder.linkage.urls")),
     path("plans/", include("coresponder.plans.urls")),
     path("conferences/", include("coresponder.conferences.urls")),
+    path("training/", include("coresponder.training.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -92,6 +92,15 @@ PAGES: dict[str, Expectation] = {
         "post", {"pk": NO_SUCH_OVERRIDE}, only({"supervisor": 404, "admin": 404})
     ),
     "triage:report": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
+    "training:home": Expectation("get", statuses=only({"supervisor": 200, "admin": 200})),
+    "training:session": Expectation(
+        "get", {"public_id": NO_SUCH_SERVICE}, only({"supervisor": 404, "admin": 404})
+    ),
+    "training:session_import": Expectation(
+        "post", {"public_id": NO_SUCH_SERVICE}, only({"supervisor": 404, "admin": 404})
+    ),
+    "training:coverage": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
+    "training:mine": Expectation("get", statuses=only({"officer": 200})),
     "cases:caseload": Expectation("get", statuses=only(CASE_WORKERS)),
     "cases:reassign": Expectation("post", statuses=only({"supervisor": 400})),
     "cases:my_day": Expectation("get", statuses=only(CASE_WORKERS)),

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from coresponder.training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.training_view, name="home"),
+    path("sessions/<uuid:public_id>/", views.session_view, name="session"),
+    path("sessions/<uuid:public_id>/import/", views.session_import_view, name="session_import"),
+    path("coverage/", views.coverage_view, name="coverage"),
+    path("mine/", views.mine_view, name="mine"),
+]
