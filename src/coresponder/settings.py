@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "coresponder.plans",
     "coresponder.conferences",
     "coresponder.training",
+    "coresponder.analytics",
 ]
 
 MIDDLEWARE = [

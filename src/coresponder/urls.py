@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", include("coresponder.plans.urls")),
     path("conferences/", include("coresponder.conferences.urls")),
     path("training/", include("coresponder.training.urls")),
+    path("outcomes/", include("coresponder.analytics.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -92,6 +92,10 @@ PAGES: dict[str, Expectation] = {
         "post", {"pk": NO_SUCH_OVERRIDE}, only({"supervisor": 404, "admin": 404})
     ),
     "triage:report": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
+    "analytics:dashboard": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
+    "analytics:chart_csv": Expectation(
+        "get", {"name": "referral_funnel"}, only({"supervisor": 200, "analyst": 200})
+    ),
     "training:home": Expectation("get", statuses=only({"supervisor": 200, "admin": 200})),
     "training:session": Expectation(
         "get", {"public_id": NO_SUCH_SERVICE}, only({"supervisor": 404, "admin": 404})

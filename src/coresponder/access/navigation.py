@@ -37,6 +37,7 @@ NAVIGATION = [
     NavItem("Manage directory", "referrals:manage", Capability.MANAGE_DIRECTORY),
     NavItem("Call types", "triage:review", Capability.MANAGE_TRIAGE),
     NavItem("Triage agreement", "triage:report", Capability.VIEW_AGGREGATES),
+    NavItem("Outcomes", "analytics:dashboard", Capability.VIEW_AGGREGATES),
     NavItem("Training coverage", "training:coverage", Capability.VIEW_AGGREGATES),
     NavItem("Audit log", "audit:log", Capability.VIEW_AUDIT_LOG),
     NavItem("Users", "accounts:users", Capability.MANAGE_USERS),

@@ -5,7 +5,8 @@ docs/audit-events.md lists every code; a test fails when one is missing.
 Bands: 100–199 sign-in and sessions · 200–299 access decisions · 300–399 account and token
 administration · 400–499 the audit log itself · 1000–1099 calls for service · 1100–1199
 triage · 1200–1299 cases · 1300+ reserved for domain records (referrals, linkage, analytics),
-100 codes per domain · 1700–1799 training.
+100 codes per domain · 1500–1599 outcomes (the dashboard and its downloads) ·
+1700–1799 training.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ class AuditAction(IntEnum):
     REPEAT_TREND_VIEWED = 1406
     LINKAGE_RUN = 1420
     PLACE_ALIAS_SET = 1421
+    OUTCOMES_VIEWED = 1500
+    OUTCOMES_CHART_DOWNLOADED = 1501
 
     PLAN_SAVED = 1600
     PLAN_APPROVED = 1601
@@ -264,6 +267,10 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.REPEAT_TREND_VIEWED: "Someone read the repeat-call trend.",
     AuditAction.LINKAGE_RUN: "Locations or person links were worked out (what, counts and time).",
     AuditAction.PLACE_ALIAS_SET: "A named place and the address it stands for were set.",
+    AuditAction.OUTCOMES_VIEWED: "Someone read the outcomes dashboard (the period and filters, "
+    "whether small cells were suppressed).",
+    AuditAction.OUTCOMES_CHART_DOWNLOADED: "Someone downloaded one outcomes chart's numbers as CSV "
+    "(the chart, period and filters).",
     AuditAction.PLAN_SAVED: "A response plan for officers was written or changed (it waits for "
     "approval).",
     AuditAction.PLAN_APPROVED: "A response plan or premise note was approved by someone other "

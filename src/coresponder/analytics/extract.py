@@ -1,0 +1,418 @@
+"""Rows of one agency, for a period, from the database into the frames the metrics read.
+
+Each source is one SQL query built by the ORM (so the joins and the agency filter are the
+ORM's), run through the DB-API cursor and read in chunks of ``CHUNK`` rows straight into Polars
+columns: no model instances, and no per-value conversion in Python. SQLite returns times as
+text, which Polars parses in one pass; PostgreSQL returns aware datetimes, which are made naive
+UTC like the rest.
+
+What each column of ``metrics/frames.py`` is made of:
+
+- ``calls``: the call, its triage decision (``category``, ``behavioural_health``, ``eligible``,
+  ``mode_recommended``), ``mode_dispatched`` (the dispatcher's latest answer when there is one,
+  else the mode triage recommended), ``public_initiated`` (not officer-initiated or an alarm;
+  null when the source is unknown), ``criminal`` (the category's Vera equivalent is a crime),
+  ``arrest`` / ``involuntary_hold`` / ``transport`` (the encounter outcomes on the call, else
+  words of the CAD disposition; null when neither says), ``team`` (the team of the case whose
+  encounter answered the call), ``location_key`` (linkage's ``CallLocation.location``) and
+  ``person_id`` (the first linked person);
+- ``units``: ``CallUnit`` rows of those calls;
+- ``encounters``, ``tasks``, ``referrals``: the case records, with the team of their case in an
+  extra ``team`` column (for the team filter);
+- ``people``: each person's first encounter (their first social-work contact), over all time.
+
+A source with no rows in the window is ``None``, so its metrics say "not available" instead of
+showing zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import polars as pl
+from django.db import connection
+from django.db.models import Min, QuerySet
+
+from coresponder.analytics.metrics.frames import Frames
+from coresponder.calls.models import Call, CallUnit
+from coresponder.cases.models import Encounter, PersonCall, Task
+from coresponder.referrals.models import Referral
+from coresponder.triage.engine.taxonomy import vera_category
+from coresponder.triage.models import DispatcherAnswer
+
+CHUNK = 50_000
+
+# Vera equivalents that report a crime (the rest are not criminal).
+CRIME_VERA = frozenset(
+    {
+        "Domestic Violence",
+        "Drugs",
+        "Liquor Violations",
+        "Other Crimes",
+        "Property Crime",
+        "Sex Offenses",
+        "Violent Crime",
+        "Warrants",
+    }
+)
+NOT_PUBLIC = ("officer_initiated", "alarm")
+ARREST_OUTCOMES = ("arrest",)
+HOLD_OUTCOMES = ("involuntary_hold",)
+TRANSPORT_OUTCOMES = ("voluntary_transport", "involuntary_hold", "emergency_department", "detox")
+# Words of a CAD disposition (lower case) that say what happened.
+ARREST_WORDS = ("arrest", "booked", "custody")
+HOLD_WORDS = ("involuntary", "5150", "mental hold", "emergency hold")
+TRANSPORT_WORDS = ("transport", "hospital", "detox", "sobering")
+
+Kinds = Sequence[tuple[str, str]]  # (column, kind): kind is "id", "str", "bool", "time"
+
+
+def _read(queryset: QuerySet[Any], fields: Kinds) -> pl.DataFrame:
+    """Run the queryset's ``values_list`` SQL through the cursor, CHUNK rows at a time."""
+    names = [name for name, _ in fields]
+    sql, params = queryset.values_list(*[f for f, _ in fields]).query.sql_with_params()
+    parts: list[pl.DataFrame] = []
+    kinds = {name: kind for name, kind in fields}
+    schema: dict[str, Any] = {
+        name: (pl.Int64 if kind == "id" else pl.Boolean if kind == "bool" else pl.Object)
+        for name, kind in kinds.items()
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                break
+            columns = list(zip(*rows, strict=True))
+            parts.append(
+                pl.DataFrame(
+                    {
+                        name: _series(name, kinds[name], col)
+                        for name, col in zip(names, columns, strict=True)
+                    }
+                )
+            )
+    if not parts:
+        return pl.DataFrame({name: [] for name in names}, schema=_empty_schema(schema, kinds))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _empty_schema(schema: dict[str, Any], kinds: dict[str, str]) -> dict[str, Any]:
+    return {
+        name: (
+            pl.Datetime("us")
+            if kind == "time"
+            else pl.Utf8
+            if kind == "str"
+            else pl.Int64
+            if kind == "id"
+            else pl.Boolean
+        )
+        for name, kind in kinds.items()
+    }
+
+
+def _series(name: str, kind: str, values: Sequence[Any]) -> pl.Series:
+    if kind == "id":
+        return pl.Series(name, values, dtype=pl.Int64, strict=False)
+    if kind == "bool":
+        return pl.Series(name, values, dtype=pl.Boolean, strict=False)
+    if kind == "str":
+        return pl.Series(name, values, dtype=pl.Utf8, strict=False)
+    series = pl.Series(name, values, strict=False)
+    if series.dtype == pl.Utf8 or series.dtype == pl.Null:
+        # SQLite: "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
+        return (
+            series.cast(pl.Utf8)
+            .str.slice(0, 19)
+            .str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us")
+        )
+    if isinstance(series.dtype, pl.Datetime):
+        if series.dtype.time_zone is not None:
+            series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return series.dt.cast_time_unit("us")
+    raise TypeError(f"{name}: cannot read {series.dtype} as a time")
+
+
+def _or_none(frame: pl.DataFrame) -> pl.DataFrame | None:
+    return frame if frame.height else None
+
+
+def _words(column: str, words: Sequence[str]) -> pl.Expr:
+    text = pl.col(column).str.to_lowercase()
+    expr = pl.lit(False)
+    for word in words:
+        expr = expr | text.str.contains(word, literal=True)
+    return expr
+
+
+def extract(
+    agency_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    history_days: int = 365,
+    time_zone: str = "UTC",
+) -> Frames:
+    """The frames of one agency for [start, end), calls reaching ``history_days`` either side
+    for the before/after metrics. Times in the frames are naive, in ``time_zone`` (the
+    agency's), so that hours of the week and periods are the agency's own; the rows read reach
+    one more day either side so that a period in local time is whole."""
+    pad = timedelta(days=history_days + 1)
+    frames = _extract(agency_id, start - pad, end + pad)
+    if time_zone == "UTC":
+        return frames
+    return Frames(
+        calls=_local(frames.calls, time_zone),
+        units=_local(frames.units, time_zone),
+        encounters=_local(frames.encounters, time_zone),
+        tasks=_local(frames.tasks, time_zone),
+        referrals=_local(frames.referrals, time_zone),
+        people=_local(frames.people, time_zone),
+    )
+
+
+def _local(frame: pl.DataFrame | None, time_zone: str) -> pl.DataFrame | None:
+    if frame is None:
+        return None
+    return frame.with_columns(
+        pl.col(name)
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(time_zone)
+        .dt.replace_time_zone(None)
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime)
+    )
+
+
+def _extract(agency_id: int, lo: datetime, hi: datetime) -> Frames:
+    calls_qs = Call.objects.filter(agency_id=agency_id, received_at__gte=lo, received_at__lt=hi)
+    calls = _read(
+        calls_qs.order_by("id"),
+        [
+            ("id", "id"),
+            ("received_at", "time"),
+            ("on_scene_at", "time"),
+            ("cleared_at", "time"),
+            ("call_source", "str"),
+            ("district", "str"),
+            ("disposition_code", "str"),
+            ("disposition_text", "str"),
+            ("triage__category", "str"),
+            ("triage__behavioural_health", "bool"),
+            ("triage__mode", "str"),
+            ("triage__eligible", "bool"),
+            ("location__location", "str"),
+        ],
+    )
+    encounters, tasks, referrals = _case_sources(agency_id, lo, hi)
+    people = _people(agency_id)
+    if not calls.height:
+        return Frames(
+            encounters=_or_none(encounters),
+            tasks=_or_none(tasks),
+            referrals=_or_none(referrals),
+            people=people,
+        )
+    calls = calls.rename(
+        {
+            "id": "call_id",
+            "triage__category": "category",
+            "triage__behavioural_health": "behavioural_health",
+            "triage__mode": "mode_recommended",
+            "triage__eligible": "eligible",
+            "location__location": "location_key",
+        }
+    )
+    window = {
+        "call__agency_id": agency_id,
+        "call__received_at__gte": lo,
+        "call__received_at__lt": hi,
+    }
+
+    answers = _read(
+        DispatcherAnswer.objects.filter(
+            decision__agency_id=agency_id,
+            decision__received_at__gte=lo,
+            decision__received_at__lt=hi,
+        ).order_by("decision__call_id", "answered_at", "id"),
+        [("decision__call_id", "id"), ("chosen_mode", "str")],
+    ).rename({"decision__call_id": "call_id"})
+    answers = answers.group_by("call_id").agg(pl.col("chosen_mode").last())
+
+    links = (
+        _read(
+            PersonCall.objects.filter(**window).order_by("call_id", "person_id"),
+            [("call_id", "id"), ("person_id", "id")],
+        )
+        .group_by("call_id")
+        .agg(pl.col("person_id").min())
+    )
+
+    on_calls = (
+        encounters.filter(pl.col("call_id").is_not_null())
+        .sort("encounter_id")
+        .group_by("call_id")
+        .agg(
+            pl.col("team").first().alias("team"),
+            pl.col("outcome").is_in(ARREST_OUTCOMES).any().alias("enc_arrest"),
+            pl.col("outcome").is_in(HOLD_OUTCOMES).any().alias("enc_hold"),
+            pl.col("outcome").is_in(TRANSPORT_OUTCOMES).any().alias("enc_transport"),
+        )
+    )
+    crime = {
+        code: (vera in CRIME_VERA) if vera else None
+        for code in calls["category"].drop_nulls().unique().to_list()
+        for vera in [vera_category(code) if _known(code) else None]
+    }
+    disposition = pl.concat_str(
+        [pl.col("disposition_code").fill_null(""), pl.col("disposition_text").fill_null("")],
+        separator=" ",
+    )
+    said = disposition.str.strip_chars() != ""
+    calls = (
+        calls.join(answers, on="call_id", how="left")
+        .join(links, on="call_id", how="left")
+        .join(on_calls, on="call_id", how="left")
+        .with_columns(disposition.alias("disposition"))
+        .with_columns(
+            pl.coalesce("chosen_mode", "mode_recommended").alias("mode_dispatched"),
+            pl.when(pl.col("call_source").is_in(NOT_PUBLIC))
+            .then(False)
+            .when(pl.col("call_source").is_in(("unknown", "")) | pl.col("call_source").is_null())
+            .then(None)
+            .otherwise(True)
+            .alias("public_initiated"),
+            pl.col("category")
+            .replace_strict(crime, default=None, return_dtype=pl.Boolean)
+            .alias("criminal"),
+            _flag("enc_arrest", ARREST_WORDS, said).alias("arrest"),
+            _flag("enc_hold", HOLD_WORDS, said).alias("involuntary_hold"),
+            _flag("enc_transport", TRANSPORT_WORDS, said).alias("transport"),
+            pl.when(pl.col("district") == "")
+            .then(None)
+            .otherwise(pl.col("district"))
+            .alias("district"),
+        )
+        .drop("chosen_mode", "enc_arrest", "enc_hold", "enc_transport", "call_source")
+        .drop("disposition_code", "disposition_text")
+        .sort("call_id")
+    )
+
+    units = _read(
+        CallUnit.objects.filter(**window).order_by("call_id", "id"),
+        [
+            ("call_id", "id"),
+            ("unit_type", "str"),
+            ("dispatched_at", "time"),
+            ("cleared_at", "time"),
+        ],
+    )
+    return Frames(
+        calls=calls,
+        units=_or_none(units),
+        encounters=_or_none(encounters),
+        tasks=_or_none(tasks),
+        referrals=_or_none(referrals),
+        people=people,
+    )
+
+
+def _case_sources(
+    agency_id: int, lo: datetime, hi: datetime
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Encounters, tasks and referrals of the window, each with its case's team."""
+    encounters = _read(
+        Encounter.objects.filter(
+            agency_id=agency_id, started_at__gte=lo, started_at__lt=hi
+        ).order_by("id"),
+        [
+            ("id", "id"),
+            ("case_id", "id"),
+            ("case__person_id", "id"),
+            ("call_id", "id"),
+            ("started_at", "time"),
+            ("kind", "str"),
+            ("police_backup", "bool"),
+            ("force_used", "bool"),
+            ("outcome", "str"),
+            ("case__team__name", "str"),
+        ],
+    ).rename({"id": "encounter_id", "case__person_id": "person_id", "case__team__name": "team"})
+
+    tasks = _read(
+        Task.objects.filter(agency_id=agency_id, created_at__gte=lo, created_at__lt=hi).order_by(
+            "id"
+        ),
+        [
+            ("id", "id"),
+            ("case_id", "id"),
+            ("created_at", "time"),
+            ("due_at", "time"),
+            ("completed_at", "time"),
+            ("status", "str"),
+            ("case__team__name", "str"),
+        ],
+    ).rename({"id": "task_id", "case__team__name": "team"})
+    referrals = _read(
+        Referral.objects.filter(agency_id=agency_id, sent_at__gte=lo, sent_at__lt=hi).order_by(
+            "id"
+        ),
+        [
+            ("id", "id"),
+            ("person_id", "id"),
+            ("status", "str"),
+            ("sent_at", "time"),
+            ("accepted_at", "time"),
+            ("engaged_at", "time"),
+            ("closed_at", "time"),
+            ("case__team__name", "str"),
+        ],
+    ).rename({"id": "referral_id", "case__team__name": "team"})
+    return encounters, tasks, referrals
+
+
+def _known(code: str) -> bool:
+    try:
+        vera_category(code)
+    except KeyError:
+        return False
+    return True
+
+
+def _flag(encounter_column: str, words: Sequence[str], said: pl.Expr) -> pl.Expr:
+    from_disposition = pl.when(said).then(_words("disposition", words)).otherwise(None)
+    return (
+        pl.when(pl.col(encounter_column))
+        .then(True)
+        .when(from_disposition)
+        .then(True)
+        .when(pl.col(encounter_column).is_not_null() | said)
+        .then(False)
+        .otherwise(None)
+    )
+
+
+def _people(agency_id: int) -> pl.DataFrame | None:
+    """Each person's first social-work contact: their first encounter, over all time."""
+    rows = (
+        Encounter.objects.filter(agency_id=agency_id)
+        .values("case__person_id")
+        .annotate(first=Min("started_at"))
+        .order_by()
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return None
+    ids, firsts = zip(*fetched, strict=True)
+    return pl.DataFrame(
+        [
+            pl.Series("person_id", ids, dtype=pl.Int64),
+            _series("first_contact_at", "time", firsts),
+        ]
+    )

@@ -1,0 +1,75 @@
+"""The outcomes dashboard and its charts' CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from coresponder.access.policy import requires
+from coresponder.access.roles import Capability
+from coresponder.analytics import selectors
+from coresponder.analytics.metrics.frames import MODES
+from coresponder.analytics.services import Filters, PeriodError, parse_period
+from coresponder.triage.engine.policy import MODE_LABELS
+
+
+class OutcomeFilterForm(forms.Form):
+    period = forms.ChoiceField(label="Period", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    district = forms.ChoiceField(label="District", required=False)
+    mode = forms.ChoiceField(
+        label="Response mode",
+        required=False,
+        choices=[("", "Every mode"), *((m, MODE_LABELS[m]) for m in MODES)],
+    )
+
+    def __init__(self, data: Any, *, agency_id: int) -> None:
+        super().__init__(data)
+        options = selectors.filter_options(agency_id=agency_id)
+        fields: dict[str, Any] = self.fields
+        fields["period"].choices = options["periods"]
+        fields["team"].choices = [("", "Every team"), *options["teams"]]
+        fields["district"].choices = [("", "Every district"), *options["districts"]]
+        self.default_period = options["periods"][0][0]
+
+
+def _parse(request: HttpRequest) -> tuple[OutcomeFilterForm, str, Filters]:
+    user: Any = request.user
+    form = OutcomeFilterForm(request.GET or None, agency_id=user.agency_id)
+    data = form.cleaned_data if form.is_valid() else {}
+    period = data.get("period") or form.default_period
+    filters = Filters(
+        team=data.get("team", ""), district=data.get("district", ""), mode=data.get("mode", "")
+    )
+    return form, period, filters
+
+
+@requires(Capability.VIEW_AGGREGATES, audits="each view (the period and filters)")
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    form, period, filters = _parse(request)
+    dashboard = selectors.outcomes(user=request.user, period=parse_period(period), filters=filters)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {"form": form, "dashboard": dashboard, "query": query, "mode_labels": MODE_LABELS},
+    )
+
+
+@requires(Capability.VIEW_AGGREGATES, audits="each download (the chart, period and filters)")
+def chart_csv_view(request: HttpRequest, name: str) -> HttpResponse:
+    form, period, filters = _parse(request)
+    try:
+        parsed = parse_period(period)
+    except PeriodError as error:
+        raise Http404 from error
+    chart = selectors.outcome_chart(user=request.user, period=parsed, filters=filters, name=name)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{parsed.code}.csv"'
+    writer = csv.writer(response)
+    writer.writerows(chart.csv_rows())
+    return response
