@@ -185,6 +185,8 @@ PAGES: dict[str, Expectation] = {
     ),
     "conferences:detail": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "conferences:print": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
+    "conferences:outreach": Expectation("get", statuses=only(CASE_WORKERS)),
+    "conferences:partnerships": Expectation("get", statuses=only(CASE_WORKERS)),
     "audit:log": Expectation("get", statuses=only({"auditor": 200})),
     "audit:record_viewers": Expectation(
         "get", {"object_type": "user", "object_id": TARGET_USER}, only({"auditor": 200})

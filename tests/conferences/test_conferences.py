@@ -84,3 +84,52 @@ def test_the_pages_and_the_printable_agenda(personas: Personas, records) -> None
     assert "Ana Reyes" in printable and "CLINICAL-CANARY" not in printable
     officer = sign_in(Client(), personas.officer)
     assert officer.get(made["Location"]).status_code == 404
+
+
+def test_outreach_is_recorded_and_linked_to_the_cases_it_led_to(personas: Personas) -> None:
+    from coresponder.conferences.models import OutreachEvent
+
+    client = sign_in(Client(), personas.worker_a)
+    recorded = client.post(
+        reverse("conferences:outreach"),
+        {
+            "form": "event", "kind": "camp", "place": "5th Ave bridge encampment",
+            "started_at": "2026-11-20T09:00", "people_reached": "14",
+            "resources_given": "14 hygiene kits", "follow_ups": "3",
+        },
+    )  # fmt: skip
+    assert recorded.status_code == 302
+    event = OutreachEvent.objects.get()
+    person = person_create(actor=personas.worker_a, first_name="Ed", last_name="Cole")
+    case = case_open(actor=personas.worker_a, person=person, source="outreach")
+    client.post(
+        reverse("conferences:outreach"),
+        {"form": "link", "event": str(event.public_id), "case": str(case.public_id)},
+    )
+    assert list(event.cases.all()) == [case]
+    page = client.get(reverse("conferences:outreach")).content.decode()
+    assert "14 people reached, 3 follow-ups, 1 case opened" in page
+    bad = client.post(
+        reverse("conferences:outreach"),
+        {"form": "event", "kind": "camp", "place": "x", "started_at": "2026-11-20T09:00",
+         "people_reached": "2", "follow_ups": "5"},
+    )  # fmt: skip
+    assert "cannot be more than the people reached" in bad.content.decode()
+
+
+def test_partnerships_are_kept_by_supervisors(personas: Personas) -> None:
+    supervisor = sign_in(Client(), personas.supervisor)
+    saved = supervisor.post(
+        reverse("conferences:partnerships"),
+        {"partner": "Riverside Mission", "started_on": "2026-01-01", "review_on": "2026-06-30",
+         "agreement": "Beds held for the crisis team until 22:00."},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    page = supervisor.get(reverse("conferences:partnerships")).content.decode()
+    assert "Riverside Mission" in page and "review due" in page
+    worker = sign_in(Client(), personas.worker_a)
+    refused = worker.post(
+        reverse("conferences:partnerships"),
+        {"partner": "X", "started_on": "2026-01-01", "review_on": "2026-06-30"},
+    )
+    assert refused.status_code == 404

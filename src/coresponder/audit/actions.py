@@ -132,6 +132,9 @@ class AuditAction(IntEnum):
     CONFERENCE_CREATED = 1640
     CONFERENCE_VIEWED = 1641
     CONFERENCE_DECISION_RECORDED = 1642
+    OUTREACH_RECORDED = 1650
+    OUTREACH_CASE_LINKED = 1651
+    PARTNERSHIP_SAVED = 1652
 
     OFFICER_SAVED = 1700
     COURSE_SAVED = 1701
@@ -307,4 +310,8 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.CONFERENCE_VIEWED: "Someone opened a meeting's agenda (or its printable form).",
     AuditAction.CONFERENCE_DECISION_RECORDED: "A decision on an agenda item was recorded (and "
     "whether it made a task).",
+    AuditAction.OUTREACH_RECORDED: "Community outreach or a public education session was recorded "
+    "(kind, people reached).",
+    AuditAction.OUTREACH_CASE_LINKED: "A case was linked to the outreach it came from.",
+    AuditAction.PARTNERSHIP_SAVED: "A standing partnership was recorded (the partner).",
 }

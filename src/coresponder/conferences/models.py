@@ -58,3 +58,49 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.person_id}"
+
+
+# ---- Community outreach and partnerships ------------------------------------------------------
+
+
+class OutreachEvent(models.Model):
+    """Work in the community before the crisis: where and when, how many people were reached,
+    what was given, and the follow-ups and cases that came of it."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", "Street outreach"
+        ENCAMPMENT = "camp", "Encampment visit"
+        EDUCATION = "education", "Public education session"
+        EVENT = "event", "Community event"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    place = models.CharField(max_length=200)
+    started_at = models.DateTimeField()
+    people_reached = models.PositiveIntegerField(default=0)
+    resources_given = models.CharField(max_length=500, blank=True)  # e.g. "12 hygiene kits"
+    follow_ups = models.PositiveIntegerField(default=0)  # contacts to follow up
+    audience = models.CharField(max_length=200, blank=True)  # for education sessions
+    cases = models.ManyToManyField(Case, blank=True, related_name="+")  # cases it led to
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.place}"
+
+
+class Partnership(models.Model):
+    """A standing partnership (a shelter, a clinic, the school district): its agreement and
+    when it is reviewed."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    partner = models.CharField(max_length=200)
+    agreement = models.TextField(blank=True)  # what each side does
+    started_on = models.DateField()
+    review_on = models.DateField()
+    contact = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.partner

@@ -23,7 +23,7 @@ from coresponder.audit.services import audit_record
 from coresponder.cases import access as case_access
 from coresponder.cases.models import Case, PersonCall, Risk, Task
 from coresponder.cases.services import CaseError, task_create
-from coresponder.conferences.models import AgendaItem, Conference
+from coresponder.conferences.models import AgendaItem, Conference, OutreachEvent, Partnership
 from coresponder.linkage.selectors import frequent_rule
 from coresponder.plans.models import Approvable, ResponsePlan
 from coresponder.referrals.models import Referral
@@ -178,3 +178,75 @@ def record_decision(
             data={"item": item.position, "task": bool(task)},
         )  # fmt: skip
     return item
+
+
+# ---- Community outreach and partnerships ------------------------------------------------------
+
+
+def outreach_record(
+    *,
+    actor: Any,
+    kind: str,
+    place: str,
+    started_at: datetime,
+    people_reached: int,
+    resources_given: str = "",
+    follow_ups: int = 0,
+    audience: str = "",
+) -> OutreachEvent:
+    if not has_capability(actor, Capability.EDIT_CASES):
+        raise Http404
+    if kind not in OutreachEvent.Kind.values:
+        raise ConferenceError("Choose the kind of outreach.", "kind")
+    if not place.strip():
+        raise ConferenceError("Say where it took place.", "place")
+    if people_reached < 0 or follow_ups < 0 or follow_ups > max(people_reached, 0):
+        raise ConferenceError("Follow-ups cannot be more than the people reached.", "follow_ups")
+    if started_at > timezone.now() + timedelta(days=1):
+        raise ConferenceError("Record outreach once it has happened.", "started_at")
+    with transaction.atomic():
+        event = OutreachEvent.objects.create(
+            agency_id=actor.agency_id, kind=kind, place=place.strip()[:200],
+            started_at=started_at, people_reached=people_reached,
+            resources_given=resources_given.strip()[:500], follow_ups=follow_ups,
+            audience=audience.strip()[:200], recorded_by=actor,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action=AuditAction.OUTREACH_RECORDED, object_type="outreach",
+            object_id=event.public_id, data={"kind": kind, "people": people_reached},
+        )  # fmt: skip
+    return event
+
+
+def outreach_link_case(*, actor: Any, event: OutreachEvent, case: Case) -> None:
+    """A contact made at this outreach became a case (counted in the outreach metrics)."""
+    case_access.require_edit(actor, case)
+    if event.agency_id != case.agency_id:
+        raise Http404
+    event.cases.add(case)
+    audit_record(
+        actor=actor, action=AuditAction.OUTREACH_CASE_LINKED, object_type="outreach",
+        object_id=event.public_id, data={"case": str(case.public_id)},
+    )  # fmt: skip
+
+
+def partnership_save(
+    *, actor: Any, partner: str, started_on: date, review_on: date, agreement: str = "",
+    contact: str = "",
+) -> Partnership:  # fmt: skip
+    if not has_capability(actor, Capability.MANAGE_DIRECTORY):
+        raise Http404
+    if not partner.strip():
+        raise ConferenceError("Name the partner.", "partner")
+    if review_on <= started_on:
+        raise ConferenceError("The review comes after the start.", "review_on")
+    with transaction.atomic():
+        row = Partnership.objects.create(
+            agency_id=actor.agency_id, partner=partner.strip()[:200], started_on=started_on,
+            review_on=review_on, agreement=agreement.strip(), contact=contact.strip()[:200],
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action=AuditAction.PARTNERSHIP_SAVED, object_type="partnership",
+            object_id=row.pk, data={"partner": row.partner[:80]},
+        )  # fmt: skip
+    return row

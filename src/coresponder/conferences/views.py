@@ -18,7 +18,7 @@ from coresponder.access.principal import team_ids_of
 from coresponder.access.roles import Capability
 from coresponder.accounts.models import Team
 from coresponder.conferences import selectors, services
-from coresponder.conferences.models import AgendaItem, Conference
+from coresponder.conferences.models import AgendaItem, Conference, OutreachEvent, Partnership
 
 
 class ConferenceForm(forms.Form):
@@ -99,3 +99,106 @@ def conference_print_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     conference = selectors.conference_get(user=_user(request), public_id=public_id, printable=True)
     context = {"conference": conference, "items": selectors.items_of(conference)}
     return render(request, "conferences/print.html", context)
+
+
+# ---- Community outreach and partnerships ------------------------------------------------------
+
+
+class OutreachForm(forms.Form):
+    kind = forms.ChoiceField(choices=OutreachEvent.Kind.choices)
+    place = forms.CharField(max_length=200)
+    started_at = forms.DateTimeField(
+        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )  # fmt: skip
+    people_reached = forms.IntegerField(min_value=0, max_value=100_000)
+    resources_given = forms.CharField(max_length=500, required=False)
+    follow_ups = forms.IntegerField(min_value=0, max_value=100_000, initial=0)
+    audience = forms.CharField(max_length=200, required=False, label="Audience (education)")
+
+
+class PartnershipForm(forms.Form):
+    partner = forms.CharField(max_length=200)
+    agreement = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    started_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    review_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    contact = forms.CharField(max_length=200, required=False)
+
+
+def _outreach_cases(user: Any) -> Any:
+    from coresponder.cases.access import cases_in_reach
+    from coresponder.cases.models import Case
+
+    return (
+        cases_in_reach(user, Capability.EDIT_CASES)
+        .filter(source=Case.Source.OUTREACH)
+        .select_related("person")
+        .order_by("-created_at")[:50]
+    )
+
+
+@requires(Capability.VIEW_CASES, audits="each outreach recorded or linked to a case")
+def outreach_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = OutreachForm(request.POST if request.POST.get("form") == "event" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "event" and form.is_valid():
+                services.outreach_record(actor=user, **form.cleaned_data)
+                messages.success(request, "Outreach recorded.")
+                return redirect("conferences:outreach")
+            if request.POST.get("form") == "link":
+                _link_case(request, user)
+                return redirect("conferences:outreach")
+        except services.ConferenceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+    events = OutreachEvent.objects.filter(agency_id=user.agency_id).prefetch_related("cases")
+    events = events.order_by("-started_at")[:100]
+    context = {
+        "form": form,
+        "events": events,
+        "totals": _outreach_totals(list(events)),
+        "linkable": list(_outreach_cases(user)),
+    }
+    return render(request, "conferences/outreach.html", context)
+
+
+def _link_case(request: HttpRequest, user: Any) -> None:
+    from coresponder.cases.models import Case
+
+    try:
+        event_id, case_id = uuid.UUID(request.POST["event"]), uuid.UUID(request.POST["case"])
+    except (KeyError, ValueError):
+        raise Http404 from None
+    event = OutreachEvent.objects.filter(agency_id=user.agency_id, public_id=event_id).first()
+    case = Case.objects.filter(agency_id=user.agency_id, public_id=case_id).first()
+    if event is None or case is None:
+        raise Http404
+    services.outreach_link_case(actor=user, event=event, case=case)
+    messages.success(request, "Case linked to the outreach.")
+
+
+def _outreach_totals(events: list[OutreachEvent]) -> dict[str, int]:
+    return {
+        "events": len(events),
+        "people": sum(e.people_reached for e in events),
+        "follow_ups": sum(e.follow_ups for e in events),
+        "cases": sum(e.cases.count() for e in events),
+    }
+
+
+@requires(Capability.VIEW_CASES, audits="each partnership saved")
+def partnerships_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = PartnershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_save(actor=user, **form.cleaned_data)
+        except services.ConferenceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Partnership saved.")
+            return redirect("conferences:partnerships")
+    rows = Partnership.objects.filter(agency_id=user.agency_id).order_by("review_on")
+    context = {"form": form, "rows": rows, "today": timezone.localdate()}
+    return render(request, "conferences/partnerships.html", context)
