@@ -3,6 +3,13 @@ with Polars (the catalogue) and with pandas (the same metrics written for pandas
 
     .venv/bin/python benchmarks/bench_analytics.py            # 5,000,000 calls (about 4 GB)
     .venv/bin/python benchmarks/bench_analytics.py --quick    # 200,000 calls, not recorded
+    COREPONDER_DATA_DIR=DIR .venv/bin/python benchmarks/bench_analytics.py --parts dashboard
+
+``--parts dashboard`` measures the product path instead: the outcomes dashboard of a year
+(``analytics.services.dashboard_for``: extraction from the database, the filters, the catalogue,
+the chart tables and their Vega-Lite specifications) on the database of ``COREPONDER_DATA_DIR``
+(load it first with ``coresponder init`` and ``coresponder demo --calls N``), cold (empty
+cache) and cached (the same request again: the data-version query and a cache hit).
 
 The frames are generated in memory with numpy (vectorised, seeded): calls spread over one year
 (the dashboard's period), about 1.3 units per call, encounters, follow-up tasks, referrals and
@@ -413,13 +420,94 @@ def rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
+def dashboard_part(repeats: int) -> int:
+    """The dashboard through the product path, on the database of COREPONDER_DATA_DIR."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coresponder.settings")
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.db.models import Count
+
+    from coresponder.analytics.extract import extract
+    from coresponder.analytics.services import Filters, dashboard_for, default_period, parse_period
+    from coresponder.calls.models import Call
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs; Python {platform.python_version()}"
+    )
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    busiest = Call.objects.values("agency_id").annotate(n=Count("id")).order_by("-n").first()
+    if busiest is None:
+        print("no calls: load some with `coresponder demo --calls N` first")
+        return 1
+    agency_id = busiest["agency_id"]
+    period = parse_period(default_period(agency_id).split("-")[0])
+    in_period = Call.objects.filter(
+        agency_id=agency_id, received_at__gte=period.start, received_at__lt=period.end
+    ).count()
+    print(f"agency {agency_id}: {busiest['n']:,} calls, {in_period:,} in the period {period.code}")
+
+    t = time.perf_counter()
+    frames = extract(agency_id, period.start, period.end)
+    extract_s = time.perf_counter() - t
+    sizes = {
+        name: (frame.height if frame is not None else None)
+        for name in ("calls", "units", "encounters", "tasks", "referrals", "people")
+        for frame in [frames.get(name)]
+    }
+    print(f"extraction alone: {extract_s:.2f} s; rows " + ", ".join(
+        f"{k} {'none' if v is None else f'{v:,}'}" for k, v in sizes.items()))  # fmt: skip
+    t = time.perf_counter()
+    compute_dashboard(frames, Params(start=period.start.replace(tzinfo=None),
+                                     end=period.end.replace(tzinfo=None)))  # fmt: skip
+    print(f"catalogue alone on those frames: {time.perf_counter() - t:.2f} s")
+    del frames
+    gc.collect()
+
+    for label, suppressed in (("supervisor (exact counts)", False), ("analyst (suppressed)", True)):
+        cache.clear()
+        t = time.perf_counter()
+        dashboard, hit = dashboard_for(agency_id, period, Filters(), suppressed=suppressed)
+        cold = time.perf_counter() - t
+        assert not hit
+        cached = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            _, hit = dashboard_for(agency_id, period, Filters(), suppressed=suppressed)
+            cached.append(time.perf_counter() - t)
+            assert hit
+        cached.sort()
+        hidden = sum(chart.suppressed for chart in dashboard.charts.values())
+        print(
+            f"{label}: cold {cold:.2f} s; cached median {cached[len(cached) // 2] * 1000:.0f} ms "
+            f"(min {cached[0] * 1000:.0f}, max {cached[-1] * 1000:.0f}); cells suppressed {hidden}"
+        )
+    print("targets (5,000,000 calls): cold ≤ 3 s, cached ≤ 200 ms")
+    print(f"peak RSS {rss_gib():.1f} GiB; load average after: "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))  # fmt: skip
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--parts",
+        choices=["metrics", "dashboard"],
+        default="metrics",
+        help="metrics: the catalogue on generated frames, with pandas; dashboard: the product "
+        "path on the database of COREPONDER_DATA_DIR",
+    )
+    parser.add_argument("--repeats", type=int, default=7, help="cached requests (dashboard)")
     parser.add_argument("--quick", action="store_true", help="200,000 calls; not recorded")
     parser.add_argument("--calls", type=int, help="number of calls (default 5,000,000)")
     parser.add_argument("--encounters", type=int, help="number of encounters (default 500,000)")
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args()
+    if args.parts == "dashboard":
+        return dashboard_part(args.repeats)
     calls_n = args.calls or (200_000 if args.quick else 5_000_000)
     encounters_n = args.encounters or (20_000 if args.quick else 500_000)
     print(

@@ -32,8 +32,8 @@ def _long(chart: ChartTable, rows: list[str] | None = None) -> pl.DataFrame:
 
 
 def spec_for(chart: ChartTable) -> dict[str, Any]:
-    if not chart.values:
-        return {}
+    if not any(v for line in chart.values for v in line):
+        return {}  # nothing to draw (no rows, or only zeros and hidden cells): the table says so
     builder = {
         "calls_by_mode": _calls_by_mode,
         "coverage": _coverage,
