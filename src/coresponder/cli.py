@@ -93,6 +93,10 @@ def demo(call_count: int, seed: int) -> None:
 
         plans = load_demo_plans(Agency.objects.get(slug="riverside"))
         click.echo(f"Response plans for officers: {plans:,}.")
+        from coresponder.conferences.demo import load_demo_conferences
+
+        load_demo_conferences(Agency.objects.get(slug="riverside"))
+        click.echo("Case conference, outreach events and partnerships: loaded.")
     from coresponder.training.demo import load_demo_training
 
     training = load_demo_training(Agency.objects.get(slug="riverside"), seed=seed)
