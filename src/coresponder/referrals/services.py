@@ -118,9 +118,10 @@ def import_directory(
     id of both sides, so the merged directory needs no second validation."""
     with transaction.atomic():
         snapshot = _locked_snapshot(agency, with_document=not replace)
-        base = Directory() if replace else _stored_directory(snapshot)
-        merged = _merge(base, result.directory) if not replace else result.directory
-        _save(snapshot, merged)
+        if replace:
+            _save(snapshot, result.directory)
+        else:  # merged as documents: the stored one need not be rebuilt into records first
+            _save_document(snapshot, _merge_documents(snapshot.document, result.directory))
         summary = ImportSummary(_counts(result.directory), result.problems, replace)
         audit_record(
             actor=actor,
@@ -219,20 +220,26 @@ def _stored_directory(snapshot: DirectorySnapshot) -> Directory:
 
 
 def _save(snapshot: DirectorySnapshot, directory: Directory) -> None:
-    snapshot.document = hsds_document(directory)
-    snapshot.version += 1
-    snapshot.updated_at = timezone.now()
-    snapshot.save(update_fields=["document", "version", "updated_at"])
+    _save_document(snapshot, hsds_document(directory))
     remember_directory(snapshot, directory)  # the next read need not rebuild it
 
 
-def _merge(base: Directory, incoming: Directory) -> Directory:
-    tables: dict[str, tuple[Any, ...]] = {}
-    for name in RECORD_TYPES:
-        by_id = {record.id: record for record in base.table(name)}
-        by_id.update({record.id: record for record in incoming.table(name)})
-        tables[PLURALS[name]] = tuple(by_id.values())
-    return Directory(**tables)
+def _save_document(snapshot: DirectorySnapshot, document: dict[str, Any]) -> None:
+    snapshot.document = document
+    snapshot.version += 1
+    snapshot.updated_at = timezone.now()
+    snapshot.save(update_fields=["document", "version", "updated_at"])
+
+
+def _merge_documents(stored: Mapping[str, Any], incoming: Directory) -> dict[str, Any]:
+    """The stored document with the incoming records added or replacing theirs by id, table by
+    table, in the stored order and then the new ones."""
+    merged: dict[str, Any] = {}
+    for table, records in hsds_document(incoming).items():
+        by_id = {record["id"]: record for record in (stored or {}).get(table, [])}
+        by_id.update({record["id"]: record for record in records})
+        merged[table] = list(by_id.values())
+    return merged
 
 
 def _counts(directory: Directory) -> dict[str, int]:
