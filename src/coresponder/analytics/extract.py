@@ -33,7 +33,8 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Min, QuerySet
+from django.db.models import Min, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from coresponder.analytics.metrics.frames import Frames
 from coresponder.calls.models import Call, CallUnit
@@ -69,71 +70,53 @@ TRANSPORT_WORDS = ("transport", "hospital", "detox", "sobering")
 Kinds = Sequence[tuple[str, str]]  # (column, kind): kind is "id", "str", "bool", "time"
 
 
+def _dtype(kind: str, times_as_text: bool) -> Any:
+    if kind == "id":
+        return pl.Int64
+    if kind == "bool":
+        return pl.Boolean
+    if kind == "str" or times_as_text:
+        return pl.Utf8
+    return pl.Datetime("us", "UTC")
+
+
 def _read(queryset: QuerySet[Any], fields: Kinds) -> pl.DataFrame:
-    """Run the queryset's ``values_list`` SQL through the cursor, CHUNK rows at a time."""
-    names = [name for name, _ in fields]
-    sql, params = queryset.values_list(*[f for f, _ in fields]).query.sql_with_params()
+    """Run the queryset's ``values_list`` SQL through the cursor, CHUNK rows at a time, into a
+    frame built row-wise by Polars. On SQLite the times are selected as text (no per-value
+    parsing in Python) and parsed by Polars in one pass."""
+    times_as_text = connection.vendor == "sqlite"
+    selected: list[str] = []
+    annotations: dict[str, Any] = {}
+    for name, kind in fields:
+        if kind == "time" and times_as_text:
+            alias = f"t_{len(annotations)}_text"
+            annotations[alias] = Cast(name, output_field=TextField())
+            selected.append(alias)
+        else:
+            selected.append(name)
+    if annotations:
+        queryset = queryset.annotate(**annotations)
+    sql, params = queryset.values_list(*selected).query.sql_with_params()
+    schema = {name: _dtype(kind, times_as_text) for name, kind in fields}
     parts: list[pl.DataFrame] = []
-    kinds = {name: kind for name, kind in fields}
-    schema: dict[str, Any] = {
-        name: (pl.Int64 if kind == "id" else pl.Boolean if kind == "bool" else pl.Object)
-        for name, kind in kinds.items()
-    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                break
-            columns = list(zip(*rows, strict=True))
-            parts.append(
-                pl.DataFrame(
-                    {
-                        name: _series(name, kinds[name], col)
-                        for name, col in zip(names, columns, strict=True)
-                    }
-                )
-            )
-    if not parts:
-        return pl.DataFrame({name: [] for name in names}, schema=_empty_schema(schema, kinds))
-    return pl.concat(parts, how="vertical_relaxed")
+        while rows := cursor.fetchmany(CHUNK):
+            parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    return frame.with_columns(
+        _as_time(pl.col(name), times_as_text).alias(name) for name, kind in fields if kind == "time"
+    )
 
 
-def _empty_schema(schema: dict[str, Any], kinds: dict[str, str]) -> dict[str, Any]:
-    return {
-        name: (
-            pl.Datetime("us")
-            if kind == "time"
-            else pl.Utf8
-            if kind == "str"
-            else pl.Int64
-            if kind == "id"
-            else pl.Boolean
+def _as_time(column: pl.Expr, from_text: bool) -> pl.Expr:
+    """Naive UTC microseconds, from SQLite's text ("YYYY-MM-DD HH:MM:SS[.ffffff]") or from
+    aware datetimes."""
+    if from_text:
+        return column.str.slice(0, 19).str.to_datetime(
+            "%Y-%m-%d %H:%M:%S", time_unit="us", strict=False
         )
-        for name, kind in kinds.items()
-    }
-
-
-def _series(name: str, kind: str, values: Sequence[Any]) -> pl.Series:
-    if kind == "id":
-        return pl.Series(name, values, dtype=pl.Int64, strict=False)
-    if kind == "bool":
-        return pl.Series(name, values, dtype=pl.Boolean, strict=False)
-    if kind == "str":
-        return pl.Series(name, values, dtype=pl.Utf8, strict=False)
-    series = pl.Series(name, values, strict=False)
-    if series.dtype == pl.Utf8 or series.dtype == pl.Null:
-        # SQLite: "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
-        return (
-            series.cast(pl.Utf8)
-            .str.slice(0, 19)
-            .str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us")
-        )
-    if isinstance(series.dtype, pl.Datetime):
-        if series.dtype.time_zone is not None:
-            series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        return series.dt.cast_time_unit("us")
-    raise TypeError(f"{name}: cannot read {series.dtype} as a time")
+    return column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
 
 
 def _or_none(frame: pl.DataFrame) -> pl.DataFrame | None:
@@ -397,22 +380,11 @@ def _flag(encounter_column: str, words: Sequence[str], said: pl.Expr) -> pl.Expr
 
 def _people(agency_id: int) -> pl.DataFrame | None:
     """Each person's first social-work contact: their first encounter, over all time."""
-    rows = (
+    firsts = (
         Encounter.objects.filter(agency_id=agency_id)
         .values("case__person_id")
-        .annotate(first=Min("started_at"))
+        .annotate(first_contact_at=Min("started_at"))
         .order_by()
     )
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    if not fetched:
-        return None
-    ids, firsts = zip(*fetched, strict=True)
-    return pl.DataFrame(
-        [
-            pl.Series("person_id", ids, dtype=pl.Int64),
-            _series("first_contact_at", "time", firsts),
-        ]
-    )
+    frame = _read(firsts, [("case__person_id", "id"), ("first_contact_at", "time")])
+    return _or_none(frame.rename({"case__person_id": "person_id"}))

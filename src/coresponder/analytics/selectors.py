@@ -13,18 +13,10 @@ from django.http import Http404
 
 from coresponder.access.principal import has_capability
 from coresponder.access.roles import Capability
-from coresponder.accounts.models import Team
-from coresponder.analytics.services import (
-    ChartTable,
-    Dashboard,
-    Filters,
-    Period,
-    dashboard_for,
-    period_choices,
-)
+from coresponder.analytics import services
+from coresponder.analytics.services import ChartTable, Dashboard, Filters, Period, dashboard_for
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.services import audit_record
-from coresponder.calls.models import Call
 
 
 def suppressed_for(user: Any) -> bool:
@@ -32,36 +24,36 @@ def suppressed_for(user: Any) -> bool:
     return not has_capability(user, Capability.VIEW_CASES)
 
 
-def filter_options(*, agency_id: int) -> dict[str, list[tuple[str, str]]]:
-    teams = Team.objects.filter(agency_id=agency_id).order_by("name").values_list("name", flat=True)
-    districts = (
-        Call.objects.filter(agency_id=agency_id)
-        .exclude(district="")
-        .order_by("district")
-        .values_list("district", flat=True)
-        .distinct()
-    )
-    return {
-        "periods": period_choices(agency_id),
-        "teams": [(t, t) for t in teams],
-        "districts": [(d, d) for d in districts[:200]],
-    }
+def filter_options(*, agency_id: int, version: str) -> dict[str, list[tuple[str, str]]]:
+    return services.filter_options(agency_id, version)
 
 
-def outcomes(*, user: Any, period: Period, filters: Filters) -> Dashboard:
+def data_version(*, agency_id: int) -> str:
+    return services.data_version(agency_id)
+
+
+def outcomes(
+    *, user: Any, period: Period, filters: Filters, version: str | None = None
+) -> Dashboard:
     suppressed = suppressed_for(user)
     audit_record(
         actor=user,
         action=AuditAction.OUTCOMES_VIEWED,
         data={"period": period.code, **filters.as_dict(), "suppressed": suppressed},
     )
-    dashboard, _ = dashboard_for(user.agency_id, period, filters, suppressed=suppressed)
+    dashboard, _ = dashboard_for(
+        user.agency_id, period, filters, suppressed=suppressed, version=version
+    )
     return dashboard
 
 
-def outcome_chart(*, user: Any, period: Period, filters: Filters, name: str) -> ChartTable:
+def outcome_chart(
+    *, user: Any, period: Period, filters: Filters, name: str, version: str | None = None
+) -> ChartTable:
     suppressed = suppressed_for(user)
-    dashboard, _ = dashboard_for(user.agency_id, period, filters, suppressed=suppressed)
+    dashboard, _ = dashboard_for(
+        user.agency_id, period, filters, suppressed=suppressed, version=version
+    )
     chart = dashboard.charts.get(name)
     if chart is None:
         raise Http404

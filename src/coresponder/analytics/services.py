@@ -20,19 +20,19 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
-from coresponder.accounts.models import Agency
+from coresponder.accounts.models import Agency, Team
 from coresponder.analytics.extract import extract
 from coresponder.analytics.metrics import compute_dashboard
 from coresponder.analytics.metrics.base import CATALOGUE, MetricResult, Params
 from coresponder.analytics.metrics.frames import MODES, PROGRAM_MODES, Frames
 from coresponder.analytics.metrics.suppression import suppress_matrix
-from coresponder.calls.models import Call
+from coresponder.calls.models import Call, ImportBatch
 from coresponder.cases.models import Encounter, Task
 from coresponder.linkage.models import CallLocation
 from coresponder.referrals.models import Referral
-from coresponder.triage.models import TriageDecision
+from coresponder.triage.models import DispatcherAnswer, TriageDecision
 
 CACHE_SECONDS = 6 * 3600
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -174,19 +174,62 @@ class Dashboard:
 
 
 def data_version(agency_id: int) -> str:
-    """What changes whenever the agency's data does: counts and latest change times."""
-    parts: list[Any] = []
-    for queryset, stamp in (
-        (Call.objects.filter(agency_id=agency_id), "updated_at"),
-        (TriageDecision.objects.filter(agency_id=agency_id), "decided_at"),
-        (Encounter.objects.filter(agency_id=agency_id), "updated_at"),
-        (Task.objects.filter(agency_id=agency_id), "updated_at"),
-        (Referral.objects.filter(agency_id=agency_id), "updated_at"),
-    ):
-        row = queryset.order_by().aggregate(n=Count("pk"), last=Max(stamp))
-        parts += [row["n"], row["last"].isoformat() if row["last"] else ""]
-    parts.append(CallLocation.objects.filter(agency_id=agency_id).count())
+    """What changes whenever the agency's data does, read from small tables and indexes only.
+
+    Calls: every call is written by an import batch (a file or the live feed), so the batches'
+    count, sums of rows and latest times change with any new or updated call; the highest call
+    id is read from the index as well. Triage: the count and highest id of decisions, and of the
+    dispatchers' answers. Case records: count and latest change of encounters, tasks and
+    referrals (small tables). Linkage: the count of placed calls.
+    """
+    parts: list[Any] = [
+        ImportBatch.objects.filter(agency_id=agency_id)
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            rows=Sum("rows_done"),
+            new=Sum("new"),
+            updated=Sum("updated"),
+            started=Max("started_at"),
+            finished=Max("finished_at"),
+        ),
+        Call.objects.filter(agency_id=agency_id).aggregate(last=Max("id")),
+        TriageDecision.objects.filter(agency_id=agency_id)
+        .order_by()
+        .aggregate(n=Count("pk"), last=Max("id")),
+        DispatcherAnswer.objects.order_by().aggregate(n=Count("pk"), last=Max("id")),
+        CallLocation.objects.filter(agency_id=agency_id).count(),
+    ]
+    for model in (Encounter, Task, Referral):
+        parts.append(
+            model.objects.filter(agency_id=agency_id)
+            .order_by()
+            .aggregate(n=Count("pk"), last=Max("updated_at"))
+        )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def filter_options(agency_id: int, version: str) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filters (periods, teams, districts), cached with the data version."""
+    key = f"outcomes-options:{agency_id}:{version}"
+    found = cache.get(key)
+    if isinstance(found, dict):
+        return found
+    teams = Team.objects.filter(agency_id=agency_id).order_by("name").values_list("name", flat=True)
+    districts = (
+        Call.objects.filter(agency_id=agency_id)
+        .exclude(district="")
+        .order_by("district")
+        .values_list("district", flat=True)
+        .distinct()
+    )
+    options = {
+        "periods": period_choices(agency_id),
+        "teams": [(t, t) for t in teams],
+        "districts": [(d, d) for d in districts[:200]],
+    }
+    cache.set(key, options, CACHE_SECONDS)
+    return options
 
 
 def cache_key(
@@ -199,10 +242,16 @@ def cache_key(
 
 
 def dashboard_for(
-    agency_id: int, period: Period, filters: Filters, *, suppressed: bool
+    agency_id: int,
+    period: Period,
+    filters: Filters,
+    *,
+    suppressed: bool,
+    version: str | None = None,
 ) -> tuple[Dashboard, bool]:
-    """The dashboard and whether it came from the cache."""
-    version = data_version(agency_id)
+    """The dashboard and whether it came from the cache (``version``: ``data_version``, if the
+    caller has it already)."""
+    version = version or data_version(agency_id)
     key = cache_key(agency_id, period, filters, suppressed, version)
     hashed = "outcomes:" + hashlib.sha256(key.encode()).hexdigest()
     found = cache.get(hashed)

@@ -27,9 +27,9 @@ class OutcomeFilterForm(forms.Form):
         choices=[("", "Every mode"), *((m, MODE_LABELS[m]) for m in MODES)],
     )
 
-    def __init__(self, data: Any, *, agency_id: int) -> None:
+    def __init__(self, data: Any, *, agency_id: int, version: str) -> None:
         super().__init__(data)
-        options = selectors.filter_options(agency_id=agency_id)
+        options = selectors.filter_options(agency_id=agency_id, version=version)
         fields: dict[str, Any] = self.fields
         fields["period"].choices = options["periods"]
         fields["team"].choices = [("", "Every team"), *options["teams"]]
@@ -37,21 +37,24 @@ class OutcomeFilterForm(forms.Form):
         self.default_period = options["periods"][0][0]
 
 
-def _parse(request: HttpRequest) -> tuple[OutcomeFilterForm, str, Filters]:
+def _parse(request: HttpRequest) -> tuple[OutcomeFilterForm, str, Filters, str]:
     user: Any = request.user
-    form = OutcomeFilterForm(request.GET or None, agency_id=user.agency_id)
+    version = selectors.data_version(agency_id=user.agency_id)
+    form = OutcomeFilterForm(request.GET or None, agency_id=user.agency_id, version=version)
     data = form.cleaned_data if form.is_valid() else {}
     period = data.get("period") or form.default_period
     filters = Filters(
         team=data.get("team", ""), district=data.get("district", ""), mode=data.get("mode", "")
     )
-    return form, period, filters
+    return form, period, filters, version
 
 
 @requires(Capability.VIEW_AGGREGATES, audits="each view (the period and filters)")
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    form, period, filters = _parse(request)
-    dashboard = selectors.outcomes(user=request.user, period=parse_period(period), filters=filters)
+    form, period, filters, version = _parse(request)
+    dashboard = selectors.outcomes(
+        user=request.user, period=parse_period(period), filters=filters, version=version
+    )
     query = request.GET.urlencode()
     return render(
         request,
@@ -62,12 +65,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_AGGREGATES, audits="each download (the chart, period and filters)")
 def chart_csv_view(request: HttpRequest, name: str) -> HttpResponse:
-    form, period, filters = _parse(request)
+    _, period, filters, version = _parse(request)
     try:
         parsed = parse_period(period)
     except PeriodError as error:
         raise Http404 from error
-    chart = selectors.outcome_chart(user=request.user, period=parsed, filters=filters, name=name)
+    chart = selectors.outcome_chart(
+        user=request.user, period=parsed, filters=filters, name=name, version=version
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{parsed.code}.csv"'
     writer = csv.writer(response)
