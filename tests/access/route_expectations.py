@@ -105,6 +105,8 @@ PAGES: dict[str, Expectation] = {
     ),
     "training:coverage": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
     "training:mine": Expectation("get", statuses=only({"officer": 200})),
+    "training:session_new": Expectation("get", statuses=only({"supervisor": 200, "admin": 200})),
+    "training:course_new": Expectation("get", statuses=only({"supervisor": 200, "admin": 200})),
     "cases:caseload": Expectation("get", statuses=only(CASE_WORKERS)),
     "cases:reassign": Expectation("post", statuses=only({"supervisor": 400})),
     "cases:my_day": Expectation("get", statuses=only(CASE_WORKERS)),

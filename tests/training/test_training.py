@@ -314,3 +314,56 @@ def test_the_demo_roster_gives_partial_coverage(personas: Personas) -> None:
     assert selectors.expiring_certificates(agency_id=personas.agency.pk).exists()
     linked = Officer.objects.get(agency=personas.agency, user=personas.officer)
     assert linked.certificates.exists()  # the demo officer has a record to look at
+
+
+def test_a_supervisor_schedules_a_session_and_adds_a_course(
+    world: dict, personas: Personas, client_for
+) -> None:
+    client = client_for(personas.supervisor)
+    assert client.get(reverse("training:session_new")).status_code == 200
+    answer = client.post(
+        reverse("training:session_new"),
+        {"course": world["cit"].pk, "day": "2026-12-07", "place": "Academy", "trainer": "Obi"},
+    )
+    assert answer.status_code == 302
+    session = world["cit"].sessions.get(date=date(2026, 12, 7))
+    assert answer["Location"] == reverse("training:session", args=[session.public_id])
+    refused = client.post(
+        reverse("training:course_new"),
+        {"code": "R9", "title": "Refresher", "kind": "refresher", "hours": "8"},
+    )
+    assert refused.status_code == 200 and b"Say which course a refresher renews" in refused.content
+    added = client.post(
+        reverse("training:course_new"),
+        {"code": "R9", "title": "Refresher", "kind": "refresher", "hours": "8",
+         "validity_months": "24", "renews": world["cit"].pk},
+    )  # fmt: skip
+    assert added.status_code == 302
+    assert Course.objects.get(agency=personas.agency, code="R9").renews == world["cit"]
+    assert AuditEvent.objects.filter(action=AuditAction.TRAINING_SESSION_SAVED).count() == 2
+
+
+ROSTER = """badge,name,shift,district,active,username
+201,Rae Stone,days,North,yes,officer
+202,Lee Park,Nights,South,,
+203,No Shift,noon,South,yes,
+204,Gone,days,South,maybe,
+205,Ghost,days,South,yes,nobody
+"""
+
+
+def test_the_roster_is_imported_from_csv(personas: Personas, tmp_path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER)
+    args = ["training", "import-roster", str(path), "--agency", "testville"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert '"imported": 2' in result.output
+    assert "line 4: Unknown shift 'noon'" in result.output
+    assert "line 5: active 'maybe'" in result.output and "line 6: no account" in result.output
+    rae = Officer.objects.get(agency=personas.agency, badge="201")
+    assert rae.user == personas.officer and rae.active
+    lee = Officer.objects.get(agency=personas.agency, badge="202")
+    assert lee.shift == "nights" and lee.active
+    again = services.roster_import(actor=None, agency=personas.agency, text=ROSTER)
+    assert (again.imported, again.unchanged) == (0, 2)

@@ -70,3 +70,22 @@ def import_attendance_command(file: Path, session_id: str, agency_slug: str | No
     for line, reason in report.refused:
         click.echo(f"line {line}: {reason}", err=True)
     click.echo(json.dumps(report.as_dict() | {"refused": len(report.refused)}))
+
+
+@training.command("import-roster")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", "agency_slug", default=None, help="Default: the installation's agency.")
+def import_roster_command(file: Path, agency_slug: str | None) -> None:
+    """Add or change officers from CSV (badge, name, shift, district[, active, username]);
+    refused rows are listed with their line and reason. Prints a JSON summary last."""
+    agency = _agency(agency_slug)
+    from coresponder.training.services import roster_import
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException("That file is not UTF-8 text: save it as CSV (UTF-8).") from None
+    report = roster_import(actor=None, agency=agency, text=text)
+    for line, reason in report.refused:
+        click.echo(f"line {line}: {reason}", err=True)
+    click.echo(json.dumps(report.as_dict() | {"refused": len(report.refused)}))

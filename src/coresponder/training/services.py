@@ -342,3 +342,56 @@ def training_remind(
         agency_id=agency.pk,
     )
     return Reminder(days=days, certificates=certificates, told=told)
+
+
+def roster_import(*, actor: Any, agency: Agency, text: str) -> ImportReport:
+    """Add or change officers from CSV (columns badge, name, shift, district, and optionally
+    active and username). Each row is saved on its own or refused with its line and reason;
+    importing the same file again changes nothing."""
+    import csv
+    import io
+
+    from coresponder.accounts.models import User
+
+    _require(actor, agency)
+    report = ImportReport()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
+    if {"badge", "name", "shift", "district"} - header:
+        report.refused.append((1, "the header needs the columns badge, name, shift and district"))
+        return report
+    for row in reader:
+        line = reader.line_num
+        values = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()
+                  if isinstance(v, str)}  # fmt: skip
+        if not any(values.values()):
+            continue
+        active_text = values.get("active", "yes").lower()
+        if active_text not in TRUE | FALSE:
+            report.refused.append((line, f"active {active_text!r} is not yes or no"))
+            continue
+        user = None
+        if values.get("username"):
+            user = User.objects.filter(agency=agency, username=values["username"]).first()
+            if user is None:
+                report.refused.append((line, f"no account {values['username']!r} in the agency"))
+                continue
+        existing = Officer.objects.filter(agency=agency, badge=values.get("badge", "")).first()
+        active = active_text in TRUE or not active_text  # empty: active
+        if existing and (existing.name, existing.shift, existing.district, existing.active,
+                         existing.user_id) == (values.get("name"), values.get("shift", "").lower(),
+                                               values.get("district"), active,
+                                               user.pk if user else None):  # fmt: skip
+            report.unchanged += 1
+            continue
+        try:
+            officer_save(
+                actor=actor, agency=agency, badge=values.get("badge", ""),
+                name=values.get("name", ""), shift=values.get("shift", "").lower(),
+                district=values.get("district", ""), active=active, user=user,
+            )  # fmt: skip
+        except TrainingError as error:
+            report.refused.append((line, str(error)))
+            continue
+        report.imported += 1
+    return report

@@ -6,6 +6,8 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.training_view, name="home"),
+    path("sessions/new/", views.session_new_view, name="session_new"),
+    path("courses/new/", views.course_new_view, name="course_new"),
     path("sessions/<uuid:public_id>/", views.session_view, name="session"),
     path("sessions/<uuid:public_id>/import/", views.session_import_view, name="session_import"),
     path("coverage/", views.coverage_view, name="coverage"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from coresponder.access.policy import requires
 from coresponder.access.roles import Capability
 from coresponder.training import selectors, services
+from coresponder.training.forms import CourseForm, SessionForm
 
 MAX_UPLOAD_BYTES = 2_000_000
 CHART_HEIGHT = 100
@@ -60,6 +61,47 @@ def session_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         f"Imported {report.imported}, unchanged {report.unchanged}, refused {len(report.refused)}.",
     )
     return redirect("training:session", public_id=session.public_id)
+
+
+@requires(Capability.MANAGE_TRAINING, audits="each session scheduled")
+def session_new_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SessionForm(request.POST or None, agency_id=user.agency_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_save(
+                actor=user, course=data["course"], day=data["day"], place=data["place"],
+                trainer=data["trainer"],
+            )  # fmt: skip
+        except services.TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Session scheduled. Import its attendance here.")
+            return redirect("training:session", public_id=session.public_id)
+    context = {"form": form, "title": "Schedule a training session"}
+    return render(request, "training/form.html", context)
+
+
+@requires(Capability.MANAGE_TRAINING, audits="each course added or changed")
+def course_new_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CourseForm(request.POST or None, agency_id=user.agency_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.course_save(
+                actor=user, agency=user.agency, code=data["code"], title=data["title"],
+                kind=data["kind"], hours=data["hours"], validity_months=data["validity_months"],
+                renews=data["renews"],
+            )  # fmt: skip
+        except services.TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Course saved.")
+            return redirect("training:home")
+    context = {"form": form, "title": "Add or change a course"}
+    return render(request, "training/form.html", context)
 
 
 def _bars(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
