@@ -38,6 +38,7 @@ from coresponder.cases.models import (
     Sensitivity,
     Task,
 )
+from coresponder.core.versioning import save_if_unchanged
 
 NEED_CODES = {code for code, _ in NEEDS}
 # Encounters after which someone must be contacted again, by default within 48 hours.
@@ -92,18 +93,13 @@ def _save_versioned(
     actor: Any, record: Any, expected_version: int, changes: Mapping[str, Any]
 ) -> None:
     """Write ``changes`` only if the record is still at ``expected_version``; else refuse."""
-    model = type(record)
-    updated = model.objects.filter(pk=record.pk, version=expected_version).update_audited(
-        **changes, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not save_if_unchanged(record, expected_version, changes):
         raise EditConflict(
             "Someone else saved this record after you opened it. Your changes were not "
             "saved: reload to see theirs, then make yours again.",
             actor=actor,
             record=record,
         )
-    record.refresh_from_db()
 
 
 # ---- People ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import Outcome
 from coresponder.audit.services import audit_record
 from coresponder.cases.models import Person
+from coresponder.core.versioning import save_if_unchanged
 from coresponder.linkage.engine.addresses import parse_address
 from coresponder.notifications.services import notify
 from coresponder.plans.models import Approvable, Consult, PremiseNote, ResponsePlan
@@ -190,15 +190,10 @@ def retire(
 def _save_versioned(
     actor: Any, record: Approvable, expected_version: int | None, changes: dict[str, Any]
 ) -> None:
-    model = type(record)
-    updated = model.objects.filter(pk=record.pk, version=expected_version).update_audited(
-        **changes, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not save_if_unchanged(record, expected_version, changes):
         raise PlanConflict(
             "Someone else changed this after you opened it: reload to see their version."
         )
-    record.refresh_from_db()
 
 
 # ---- Officer consults -----------------------------------------------------------------------

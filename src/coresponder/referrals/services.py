@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from coresponder.audit.services import audit_record
 from coresponder.cases import access as case_access
 from coresponder.cases.models import Case, Person
 from coresponder.cases.services import NEED_CODES
+from coresponder.core.versioning import save_if_unchanged
 from coresponder.notifications.services import notify, send_email
 from coresponder.referrals import access
 from coresponder.referrals.engine import (
@@ -713,16 +713,12 @@ def referral_transition(
 def _save_versioned(
     actor: Any, referral: Referral, expected_version: int, changes: Mapping[str, Any]
 ) -> None:
-    updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update_audited(
-        **changes, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not save_if_unchanged(referral, expected_version, changes):
         raise ReferralConflict(
             "Someone else changed this referral after you opened it: reload to see where it "
             "stands now.",
             "version",
         )
-    referral.refresh_from_db()
 
 
 # ---- Partner links --------------------------------------------------------------------------
