@@ -12,6 +12,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from coresponder.analytics.metrics.frames import MODES
 from coresponder.analytics.services import ChartTable
 
 WIDTH = "container"
@@ -54,10 +55,15 @@ def _calls_by_mode(chart: ChartTable) -> alt.Chart:
         .encode(
             x=alt.X("row:O", title=chart.row_label),
             y=alt.Y("sum(value):Q", title="Calls"),
-            color=alt.Color("column:N", title="Mode"),
+            color=_mode_colour(),
             tooltip=["row", "column", "value"],
         )
     )
+
+
+def _mode_colour() -> alt.Color:
+    """The same colour for a mode in every chart, whichever modes a filter leaves."""
+    return alt.Color("column:N", title="Mode", scale=alt.Scale(domain=list(MODES)))
 
 
 def _coverage(chart: ChartTable) -> alt.Chart:
@@ -106,7 +112,7 @@ def _response_times(chart: ChartTable) -> alt.Chart:
         .encode(
             x=alt.X("row:O", title=chart.row_label, sort=order),
             y=alt.Y("value:Q", title="Calls"),
-            color=alt.Color("column:N", title="Mode"),
+            color=_mode_colour(),
             xOffset="column:N",
             tooltip=["row", "column", "value"],
         )
