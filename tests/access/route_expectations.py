@@ -107,6 +107,9 @@ PAGES: dict[str, Expectation] = {
     "training:mine": Expectation("get", statuses=only({"officer": 200})),
     "training:session_new": Expectation("get", statuses=only({"supervisor": 200, "admin": 200})),
     "training:course_new": Expectation("get", statuses=only({"supervisor": 200, "admin": 200})),
+    "training:attendance_record": Expectation(
+        "post", {"public_id": NO_SUCH_SERVICE}, only({"supervisor": 404, "admin": 404})
+    ),
     "cases:caseload": Expectation("get", statuses=only(CASE_WORKERS)),
     "cases:reassign": Expectation("post", statuses=only({"supervisor": 400})),
     "cases:my_day": Expectation("get", statuses=only(CASE_WORKERS)),

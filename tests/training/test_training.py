@@ -367,3 +367,18 @@ def test_the_roster_is_imported_from_csv(personas: Personas, tmp_path) -> None:
     assert lee.shift == "nights" and lee.active
     again = services.roster_import(actor=None, agency=personas.agency, text=ROSTER)
     assert (again.imported, again.unchanged) == (0, 2)
+
+
+def test_one_attendance_is_recorded_on_the_session_page(
+    world: dict, personas: Personas, client_for
+) -> None:
+    client = client_for(personas.supervisor)
+    url = reverse("training:attendance_record", args=[world["session"].public_id])
+    answer = client.post(url, {"badge": "103", "hours": "40", "completed": "on"}, follow=True)
+    assert b"A certificate was issued" in answer.content
+    assert Certificate.objects.filter(officer=world["officers"]["103"]).exists()
+    unknown = client.post(url, {"badge": "999", "hours": "40"}, follow=True)
+    assert b"No officer with badge" in unknown.content
+    bad = client.post(url, {"badge": "102", "hours": "NaN"}, follow=True)
+    assert b"Hours must be a number" in bad.content
+    assert not Attendance.objects.filter(officer=world["officers"]["102"]).exists()

@@ -111,7 +111,15 @@ class AuditAction(IntEnum):
 
     REPEAT_PLACES_LISTED = 1400
     REPEAT_PLACE_VIEWED = 1401
+    REPEAT_PEOPLE_LISTED = 1402
+    REPEAT_PERSON_VIEWED = 1403
+    OUTREACH_LIST_VIEWED = 1404
+    OUTREACH_STARTED = 1405
     REPEAT_TREND_VIEWED = 1406
+    LINK_CANDIDATES_LISTED = 1410
+    LINK_CONFIRMED = 1411
+    LINK_REJECTED = 1412
+    PERSONS_UNMERGED = 1413
     LINKAGE_RUN = 1420
     PLACE_ALIAS_SET = 1421
     OUTCOMES_VIEWED = 1500
@@ -267,7 +275,20 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.REPEAT_PLACES_LISTED: "Someone listed the places that call most (the rule and the "
     "filters).",
     AuditAction.REPEAT_PLACE_VIEWED: "Someone opened one place's repeat-call history.",
+    AuditAction.REPEAT_PEOPLE_LISTED: "Someone listed the people who call most (the rule).",
+    AuditAction.REPEAT_PERSON_VIEWED: "Someone opened one person's calls and mentions across "
+    "calls.",
+    AuditAction.OUTREACH_LIST_VIEWED: "Someone read the outreach list (frequent callers not on a "
+    "caseload).",
+    AuditAction.OUTREACH_STARTED: "Outreach was started for a frequent caller: a person and a "
+    "case opened, their calls linked.",
     AuditAction.REPEAT_TREND_VIEWED: "Someone read the repeat-call trend.",
+    AuditAction.LINK_CANDIDATES_LISTED: "Someone read the queue of candidate person links.",
+    AuditAction.LINK_CONFIRMED: "A candidate person link was confirmed (the probability, the "
+    "calls added to a person's history).",
+    AuditAction.LINK_REJECTED: "A candidate person link was rejected.",
+    AuditAction.PERSONS_UNMERGED: "A confirmed person link was taken back (the calls removed "
+    "from a person's history).",
     AuditAction.LINKAGE_RUN: "Locations or person links were worked out (what, counts and time).",
     AuditAction.PLACE_ALIAS_SET: "A named place and the address it stands for were set.",
     AuditAction.OUTCOMES_VIEWED: "Someone read the outcomes dashboard (the period and filters, "

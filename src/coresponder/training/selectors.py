@@ -87,6 +87,10 @@ def session_get(*, user: Any, public_id: uuid.UUID | str) -> Session:
     return session
 
 
+def officer_by_badge(*, user: Any, badge: str) -> Officer | None:
+    return Officer.objects.filter(agency_id=user.agency_id, badge=badge).first()
+
+
 def session_attendance(*, user: Any, session: Session) -> list[Attendance]:
     rows = list(
         Attendance.objects.filter(session=session)

@@ -4,6 +4,7 @@ by shift and district, and an officer's own training."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -102,6 +103,35 @@ def course_new_view(request: HttpRequest) -> HttpResponse:
             return redirect("training:home")
     context = {"form": form, "title": "Add or change a course"}
     return render(request, "training/form.html", context)
+
+
+@requires(Capability.MANAGE_TRAINING, audits="each attendance recorded (and certificate issued)")
+@require_POST
+def attendance_record_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    session = selectors.session_get(user=user, public_id=public_id)
+    badge = request.POST.get("badge", "").strip()
+    officer = selectors.officer_by_badge(user=user, badge=badge)
+    try:
+        if officer is None:
+            raise services.TrainingError(f"No officer with badge {badge!r} on the roster.")
+        try:
+            hours = Decimal(request.POST.get("hours", "").strip())
+        except ArithmeticError:
+            raise services.TrainingError("Hours must be a number.") from None
+        if not hours.is_finite():
+            raise services.TrainingError("Hours must be a number.")
+        recorded = services.attendance_record(
+            actor=user, session=session, officer=officer, hours=hours,
+            completed=request.POST.get("completed") == "on",
+        )  # fmt: skip
+    except services.TrainingError as error:
+        messages.error(request, str(error))
+    else:
+        issued = " A certificate was issued or renewed." if recorded.certificate else ""
+        changed = "Attendance recorded." if recorded.changed else "Nothing changed."
+        messages.success(request, changed + issued)
+    return redirect("training:session", public_id=session.public_id)
 
 
 def _bars(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
