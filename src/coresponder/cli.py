@@ -89,6 +89,13 @@ def demo(call_count: int, seed: int) -> None:
 
         placed = locate_calls(actor=None, agency=Agency.objects.get(slug="riverside"))
         click.echo(f"Locations: {placed.located:,} calls placed at {placed.locations:,} places.")
+        from coresponder.linkage.services import link_people
+
+        linked = link_people(actor=None, agency=Agency.objects.get(slug="riverside"))
+        click.echo(
+            f"People: {linked.mentions:,} mentions linked into {linked.people:,} people, "
+            f"{linked.candidates_pending:,} links to review."
+        )
         from coresponder.plans.demo import load_demo_plans
 
         plans = load_demo_plans(Agency.objects.get(slug="riverside"))

@@ -68,6 +68,7 @@ class Capability(StrEnum):
     ANSWER_CONSULTS = "answer_consults"
     MANAGE_TRAINING = "manage_training"
     VIEW_OWN_TRAINING = "view_own_training"
+    REVIEW_PERSON_LINKS = "review_person_links"
 
 
 CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
@@ -98,6 +99,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.MANAGE_TRAINING: "Keep the officer roster, training courses, sessions and "
     "attendance (CSV import); see certificates expiring.",
     Capability.VIEW_OWN_TRAINING: "See one's own training: sessions, hours, certificates.",
+    Capability.REVIEW_PERSON_LINKS: "Confirm or reject candidate links between person mentions "
+    "across calls and case records; unmerge a confirmed link.",
 }
 
 _EVERYONE = {Capability.VIEW_HOME: Scope.ALL, Capability.MANAGE_OWN_ACCOUNT: Scope.ALL}
@@ -132,6 +135,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_DIRECTORY: Scope.ALL,
         Capability.VIEW_REPEAT_CALLS: Scope.ALL,
         Capability.ANSWER_CONSULTS: Scope.ALL,
+        Capability.REVIEW_PERSON_LINKS: Scope.ALL,
     },
     Role.SUPERVISOR: {
         **_EVERYONE,
@@ -151,6 +155,7 @@ GRANTS: dict[Role, dict[Capability, Scope]] = {
         Capability.VIEW_REPEAT_CALLS: Scope.ALL,
         Capability.ANSWER_CONSULTS: Scope.ALL,
         Capability.MANAGE_TRAINING: Scope.ALL,
+        Capability.REVIEW_PERSON_LINKS: Scope.ALL,
     },
     Role.ANALYST: {**_EVERYONE, Capability.VIEW_AGGREGATES: Scope.ALL},
     Role.AUDITOR: {**_EVERYONE, Capability.VIEW_AUDIT_LOG: Scope.ALL},

@@ -48,3 +48,86 @@ class PlaceAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.address}"
+
+
+class PersonMention(models.Model):
+    """One appearance of a person: a person named on a call, or a person in the case records.
+
+    Extracted by ``coresponder link run``; ``cluster_id`` is the group of call mentions the
+    person-linkage engine put together at the cluster threshold (derived, recomputed by each
+    run). A case record joins a group only through a confirmed ``LinkCandidate``.
+    """
+
+    class Source(models.TextChoices):
+        CALL = "call", "A call"
+        CASE = "case", "Case records"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=4, choices=Source.choices)
+    call_person = models.OneToOneField(
+        "calls.CallPerson", on_delete=models.CASCADE, null=True, blank=True, related_name="mention"
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, null=True, blank=True, related_name="person_mentions"
+    )
+    person = models.OneToOneField(
+        "cases.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="mention"
+    )
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    dob = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)  # the call's
+    cluster_id = models.CharField(max_length=40, blank=True)
+    cluster_probability = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "cluster_id"], name="person_mention_cluster_idx"),
+            models.Index(fields=["agency", "received_at"], name="person_mention_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"mention {self.pk}"
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class LinkCandidate(models.Model):
+    """Two mentions the engine scored between the review threshold and the cluster threshold
+    (or a call and a case record at any score above review): a person decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        CONFIRMED = "confirmed", "Confirmed: the same person"
+        REJECTED = "rejected", "Rejected: not the same person"
+        UNMERGED = "unmerged", "Confirmed, then unmerged"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    left = models.ForeignKey(PersonMention, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(PersonMention, on_delete=models.CASCADE, related_name="+")
+    match_probability = models.FloatField(null=True, blank=True)  # none: made by a person
+    match_weight = models.FloatField(null=True, blank=True)
+    evidence = models.JSONField(default=list)  # per field: agree, close, disagree or missing
+    model_version = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    added_person_calls = models.JSONField(default=list)  # PersonCall ids confirming created
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="link_candidate_unique")
+        ]
+        indexes = [models.Index(fields=["agency", "status"], name="link_candidate_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} ~ {self.right_id} ({self.status})"

@@ -24,13 +24,18 @@ def _agency(slug: str | None) -> Any:
 @click.option(
     "--full", is_flag=True, help="Place every call again (after the named places change)."
 )
-def run_command(agency_slug: str | None, full: bool) -> None:
-    """Place new calls into locations (incremental: calls placed before keep their place)."""
+@click.option("--no-people", is_flag=True, help="Place calls only; do not link people.")
+def run_command(agency_slug: str | None, full: bool, no_people: bool) -> None:
+    """Place new calls into locations (incremental: calls placed before keep their place),
+    then extract new person mentions and link every mention again (people)."""
     agency = _agency(agency_slug)
-    from coresponder.linkage.services import locate_calls
+    from coresponder.linkage.services import link_people, locate_calls
 
     summary = locate_calls(actor=None, agency=agency, full=full)
-    click.echo(json.dumps({"locations": summary.as_dict()}, sort_keys=True))
+    out: dict[str, Any] = {"locations": summary.as_dict()}
+    if not no_people:
+        out["people"] = link_people(actor=None, agency=agency).as_dict()
+    click.echo(json.dumps(out, sort_keys=True))
 
 
 @click.command("repeat-callers")

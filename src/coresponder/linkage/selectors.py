@@ -192,3 +192,167 @@ def _months_before(first_of_month: datetime, count: int) -> datetime:
     while month <= 0:
         year, month = year - 1, month + 12
     return first_of_month.replace(year=year, month=month)
+
+
+# ---- People ---------------------------------------------------------------------------------
+
+
+def people_groups(agency_id: int) -> dict[int, int]:
+    """Each mention's person: the groups the model formed on its own, joined by the links a
+    person confirmed. The person is named by its smallest mention id."""
+    from coresponder.linkage.engine.person_review import components
+    from coresponder.linkage.models import LinkCandidate, PersonMention
+
+    rows = list(PersonMention.objects.filter(agency_id=agency_id).values_list("pk", "cluster_id"))
+    first: dict[str, str] = {}
+    pairs = []
+    for pk, cluster in rows:
+        if cluster:
+            if cluster in first:
+                pairs.append((first[cluster], str(pk)))
+            else:
+                first[cluster] = str(pk)
+    confirmed = LinkCandidate.objects.filter(
+        agency_id=agency_id, status=LinkCandidate.Status.CONFIRMED
+    ).values_list("left_id", "right_id")
+    pairs.extend((str(a), str(b)) for a, b in confirmed)
+    groups = components([str(pk) for pk, _ in rows], pairs)
+    return {int(k): int(v) for k, v in groups.items()}
+
+
+def group_mentions(agency_id: int, key: int) -> list[Any]:
+    from coresponder.linkage.models import PersonMention
+
+    groups = people_groups(agency_id)
+    if groups.get(key) != key:
+        return []
+    members = [pk for pk, group in groups.items() if group == key]
+    return list(PersonMention.objects.filter(pk__in=members).select_related("person"))
+
+
+def on_caseload(mentions: list[Any]) -> Any | None:
+    """The person in the case records with an open case among these mentions, if any."""
+    from coresponder.cases.models import Case
+
+    people = [m.person_id for m in mentions if m.person_id]
+    case = (
+        Case.objects.filter(person_id__in=people)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("person")
+        .first()
+    )
+    return case
+
+
+def people_as_of(agency_id: int) -> datetime:
+    from coresponder.linkage.models import PersonMention
+
+    now = timezone.now()
+    latest = PersonMention.objects.filter(agency_id=agency_id).aggregate(m=Max("received_at"))["m"]
+    return min(now, latest) if latest else now
+
+
+def frequent_people(
+    *, agency_id: int, actor: Any, outreach: bool = False, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The people (groups of mentions) who meet the frequent-caller rule, most calls in 12
+    months first: windows, behavioural-health share, last call, names as written, whether on
+    a caseload, why listed. With ``outreach``, only those not on a caseload."""
+    from coresponder.cases.models import Case
+    from coresponder.linkage.engine.repeat import count_windows
+    from coresponder.linkage.models import PersonMention
+    from coresponder.linkage.services import best_mention
+
+    now = now or people_as_of(agency_id)
+    rule = frequent_rule()
+    audit_record(
+        actor=actor,
+        action=AuditAction.OUTREACH_LIST_VIEWED if outreach else AuditAction.REPEAT_PEOPLE_LISTED,
+        agency_id=agency_id,
+        data={"rule": rule.describe()},
+    )
+    groups = people_groups(agency_id)
+    members: dict[int, list[int]] = {}
+    for pk, owner in groups.items():
+        members.setdefault(owner, []).append(pk)
+    mentions = {
+        m.pk: m
+        for m in PersonMention.objects.filter(agency_id=agency_id).select_related("call__triage")
+    }
+    open_people = set(
+        Case.objects.filter(agency_id=agency_id)
+        .exclude(status=Case.Status.CLOSED)
+        .values_list("person_id", flat=True)
+    )
+    people: list[dict[str, Any]] = []
+    for key, pks in members.items():
+        group = [mentions[pk] for pk in pks]
+        calls = {m.call_id: m.call for m in group if m.call_id and m.call is not None}
+        if len(calls) < min(rule.min_half_year, rule.min_year):
+            continue
+        times = [c.received_at for c in calls.values()]
+        bh = [bool(getattr(getattr(c, "triage", None), "behavioural_health", False))
+              for c in calls.values()]  # fmt: skip
+        counts = count_windows(times, bh, now=now)
+        if not rule.is_frequent(year=counts.days_365, half_year=counts.half_year):
+            continue
+        caseload = next((m.person for m in group if m.person_id in open_people), None)
+        if outreach and caseload is not None:
+            continue
+        best = best_mention(group)
+        people.append(
+            {
+                "key": key, "name": best.name, "dob": best.dob, "counts": counts,
+                "days_365": counts.days_365,
+                "bh_share": counts.behavioural_health_share,
+                "names": sorted({m.name for m in group if m.name}),
+                "mentions": len(group), "on_caseload": caseload,
+                "reasons": rule.reasons(year=counts.days_365, half_year=counts.half_year),
+            }
+        )  # fmt: skip
+    people.sort(key=lambda p: (-int(p["days_365"]), str(p["name"])))
+    return people
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    key: int
+    mentions: list[Any]
+    calls: list[Call]
+    case: Any | None
+    candidates: list[Any]
+
+
+def person_history(*, user: Any, key: int) -> PersonHistory:
+    from coresponder.linkage.models import LinkCandidate
+
+    mentions = group_mentions(user.agency_id, key)
+    if not mentions:
+        raise Http404
+    audit_record(
+        actor=user, action=AuditAction.REPEAT_PERSON_VIEWED, object_type="person_group",
+        object_id=key, data={"mentions": len(mentions)},
+    )  # fmt: skip
+    pks = [m.pk for m in mentions]
+    calls = list(
+        Call.objects.filter(pk__in={m.call_id for m in mentions if m.call_id})
+        .select_related("triage")
+        .order_by("-received_at")[:100]
+    )
+    candidates = list(
+        LinkCandidate.objects.filter(Q(left_id__in=pks) | Q(right_id__in=pks))
+        .select_related("left", "right", "decided_by")
+        .order_by("-created_at")
+    )
+    return PersonHistory(key, mentions, calls, on_caseload(mentions), candidates)
+
+
+def review_queue(*, user: Any, status: str = "pending") -> list[Any]:
+    from coresponder.linkage.models import LinkCandidate
+
+    audit_record(actor=user, action=AuditAction.LINK_CANDIDATES_LISTED, data={"status": status})
+    return list(
+        LinkCandidate.objects.filter(agency_id=user.agency_id, status=status)
+        .select_related("left", "right", "decided_by", "left__call", "right__call")
+        .order_by("-match_probability", "pk")[:200]
+    )

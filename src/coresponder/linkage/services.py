@@ -14,7 +14,7 @@ from coresponder.audit.actions import AuditAction
 from coresponder.audit.services import audit_record
 from coresponder.calls.models import Call
 from coresponder.linkage.engine.addresses import AliasTable, group_locations
-from coresponder.linkage.models import CallLocation, PlaceAlias
+from coresponder.linkage.models import CallLocation, LinkCandidate, PersonMention, PlaceAlias
 
 CHUNK = 50_000  # calls read and written per round trip
 
@@ -103,7 +103,7 @@ def _known_locations(agency: Any) -> dict[str, str]:
     return dict(pairs.distinct())
 
 
-def _chunks(records: list[CallLocation]) -> Iterator[list[CallLocation]]:
+def _chunks(records: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(records), CHUNK):
         yield records[start : start + CHUNK]
 
@@ -125,3 +125,383 @@ def place_alias_set(*, actor: Any, agency: Any, name: str, address: str) -> Plac
         data={"name": name},
     )
     return alias
+
+
+# ---- People ---------------------------------------------------------------------------------
+
+REVIEW_THRESHOLD = 0.80  # pairs from here up to the cluster threshold go to the review queue
+CLUSTER_THRESHOLD = 0.95  # call mentions at or above it are one person without review
+
+
+@dataclass(frozen=True)
+class PeopleSummary:
+    new_call_mentions: int
+    case_mentions: int
+    mentions: int
+    people: int  # groups of call mentions the model formed on its own
+    candidates_pending: int
+    model_version: str
+    model_source: str
+    seconds: float
+    incremental: bool  # mentions extracted incrementally; the linking always covers all
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "new_call_mentions": self.new_call_mentions,
+            "case_mentions": self.case_mentions,
+            "mentions": self.mentions,
+            "people": self.people,
+            "candidates_pending": self.candidates_pending,
+            "model_version": self.model_version,
+            "model_source": self.model_source,
+            "seconds": round(self.seconds, 2),
+            "linking": "every mention again (not incremental)",
+        }
+
+
+def extract_mentions(*, agency: Any) -> tuple[int, int]:
+    """New mentions: each person named on a call that has none yet, and each person in the
+    case records (kept up to date with the record). Returns (new call mentions, case ones)."""
+    from coresponder.calls.models import CallPerson
+    from coresponder.cases.models import ContactPoint, Person
+    from coresponder.linkage.engine.person_review import split_name
+
+    new = (
+        CallPerson.objects.filter(call__agency=agency, mention__isnull=True)
+        .select_related("call")
+        .order_by("pk")
+    )
+    records = []
+    for person in new.iterator(chunk_size=5_000):
+        first, last = split_name(person.name)
+        records.append(
+            PersonMention(
+                agency=agency, source=PersonMention.Source.CALL, call_person=person,
+                call=person.call, first_name=first[:100], last_name=last[:100],
+                dob=person.date_of_birth[:32], phone=person.phone[:40],
+                address=person.call.address_raw[:200], received_at=person.call.received_at,
+            )
+        )  # fmt: skip
+    for chunk in _chunks(records):
+        PersonMention.objects.bulk_create(chunk, batch_size=2_000)
+    cases = 0
+    for person in Person.objects.filter(agency=agency).prefetch_related("contacts"):
+        phone = next(
+            (c.value for c in person.contacts.all() if c.kind == ContactPoint.Kind.PHONE), ""
+        )
+        born = person.date_of_birth.isoformat() if person.date_of_birth else ""
+        values = {
+            "agency": agency, "source": PersonMention.Source.CASE,
+            "first_name": person.first_name, "last_name": person.last_name,
+            "dob": born or (str(person.birth_year) if person.birth_year else ""),
+            "phone": phone[:40], "address": (person.address or person.usual_location)[:200],
+        }  # fmt: skip
+        PersonMention.objects.update_or_create(person=person, defaults=values)
+        cases += 1
+    return len(records), cases
+
+
+def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
+    """Extract new mentions and link every mention of the agency with the person-linkage
+    engine: call mentions at or above the cluster threshold are one person; pairs between the
+    review and the cluster threshold, and any pair with a case record, wait for a person in
+    the review queue. Decided pairs stay decided."""
+    import pandas as pd
+
+    from coresponder.linkage.engine.person_review import components, field_evidence, sort_pairs
+    from coresponder.linkage.engine.persons import link_persons
+
+    started = time.perf_counter()
+    new_calls, cases = extract_mentions(agency=agency)
+    columns = ["pk", "source", "first_name", "last_name", "dob", "phone", "address"]
+    rows = list(PersonMention.objects.filter(agency=agency).order_by("pk").values_list(*columns))
+    if not rows:
+        return PeopleSummary(0, 0, 0, 0, 0, "", "none", time.perf_counter() - started, True)
+    frame = pd.DataFrame(rows, columns=columns).rename(columns={"pk": "unique_id"})
+    frame["unique_id"] = frame["unique_id"].astype(str)
+    source = dict(zip(frame["unique_id"], frame["source"], strict=True))
+    result = link_persons(
+        frame[["unique_id", "first_name", "last_name", "dob", "phone", "address"]],
+        threshold=REVIEW_THRESHOLD,
+        keep_pairs=True,
+        today=today,
+    )
+    pairs = result.pairs if result.pairs is not None else pd.DataFrame()
+    scored = {
+        (str(a), str(b)): (float(p), float(w))
+        for a, b, p, w in pairs[
+            ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+        ].itertuples(index=False)
+    } if len(pairs) else {}  # fmt: skip
+    joined, review = sort_pairs(
+        [(a, b, p) for (a, b), (p, _) in scored.items()],
+        cluster_threshold=CLUSTER_THRESHOLD,
+        review_threshold=REVIEW_THRESHOLD,
+        may_join_alone=lambda a, b: source[a] == source[b] == PersonMention.Source.CALL,
+    )
+    groups = components(frame["unique_id"], [(a, b) for a, b, _ in joined])
+    best: dict[str, float] = {}
+    for a, b, p in joined:
+        best[a], best[b] = max(best.get(a, 0.0), p), max(best.get(b, 0.0), p)
+    version = result.model.model_version
+    mentions = {str(m.pk): m for m in PersonMention.objects.filter(agency=agency)}
+    with transaction.atomic():
+        for uid, mention in mentions.items():
+            mention.cluster_id = groups.get(uid, uid)
+            mention.cluster_probability = best.get(uid)
+            mention.model_version = version
+        PersonMention.objects.bulk_update(
+            list(mentions.values()),
+            ["cluster_id", "cluster_probability", "model_version"],
+            batch_size=2_000,
+        )
+        decided = set(
+            LinkCandidate.objects.filter(agency=agency)
+            .exclude(status=LinkCandidate.Status.PENDING)
+            .values_list("left_id", "right_id")
+        )
+        LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).delete()
+        fresh = []
+        for a, b, p in review:
+            left, right = sorted((int(a), int(b)))
+            if (left, right) in decided:
+                continue
+            lm, rm = mentions[str(left)], mentions[str(right)]
+            fresh.append(
+                LinkCandidate(
+                    agency=agency, left=lm, right=rm, match_probability=p,
+                    match_weight=scored.get((a, b), (p, 0.0))[1], model_version=version,
+                    evidence=field_evidence(_fields(lm), _fields(rm)),
+                )
+            )  # fmt: skip
+        LinkCandidate.objects.bulk_create(fresh, batch_size=2_000)
+        summary = PeopleSummary(
+            new_call_mentions=new_calls,
+            case_mentions=cases,
+            mentions=len(rows),
+            people=len(set(groups.values())),
+            candidates_pending=len(fresh),
+            model_version=version,
+            model_source=result.model_source,
+            seconds=time.perf_counter() - started,
+            incremental=False,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.LINKAGE_RUN,
+            object_type="agency",
+            object_id=agency.pk,
+            agency_id=agency.pk,
+            data={"what": "people", **summary.as_dict()},
+        )
+    return summary
+
+
+def _fields(mention: PersonMention) -> dict[str, str]:
+    return {
+        "first_name": mention.first_name, "last_name": mention.last_name, "dob": mention.dob,
+        "phone": mention.phone, "address": mention.address,
+    }  # fmt: skip
+
+
+def _require_review(actor: Any, candidate: LinkCandidate, status: str) -> None:
+    from django.http import Http404
+
+    from coresponder.access.principal import has_capability
+    from coresponder.access.roles import Capability
+
+    if not has_capability(actor, Capability.REVIEW_PERSON_LINKS):
+        raise Http404
+    if candidate.agency_id != actor.agency_id:
+        raise Http404
+    if candidate.status != status:
+        raise LinkDecisionError(f"This link is {candidate.get_status_display().lower()} already.")
+
+
+class LinkDecisionError(ValueError):
+    """A decision that cannot be made (already decided, no reason given)."""
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(reason.split())[:500]
+    if not reason:
+        raise LinkDecisionError("Say why (a few words for the record).")
+    return reason
+
+
+def candidate_confirm(*, actor: Any, candidate: LinkCandidate, reason: str) -> LinkCandidate:
+    """The two mentions are the same person. When one is a person in the case records and
+    the other a call, that person's history gains the calls of the call mention's group."""
+    from django.utils import timezone
+
+    _require_review(actor, candidate, LinkCandidate.Status.PENDING)
+    reason = _reason(reason)
+    with transaction.atomic():
+        candidate.status = LinkCandidate.Status.CONFIRMED
+        candidate.decided_by, candidate.decided_at = actor, timezone.now()
+        candidate.reason = reason
+        candidate.added_person_calls = _join_history(actor, candidate)
+        candidate.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.LINK_CONFIRMED,
+            object_type="link_candidate",
+            object_id=candidate.pk,
+            data={
+                "probability": candidate.match_probability,
+                "model_version": candidate.model_version,
+                "calls_added_to_history": len(candidate.added_person_calls),
+            },
+        )
+    return candidate
+
+
+def _join_history(actor: Any, candidate: LinkCandidate) -> list[int]:
+    from coresponder.cases.models import PersonCall
+    from coresponder.cases.services import person_link_call
+    from coresponder.linkage.selectors import people_groups
+
+    left, right = candidate.left, candidate.right
+    case_side = next((m for m in (left, right) if m.source == PersonMention.Source.CASE), None)
+    call_side = next((m for m in (left, right) if m.source == PersonMention.Source.CALL), None)
+    if case_side is None or call_side is None or case_side.person is None:
+        return []
+    groups = people_groups(candidate.agency_id)
+    group = groups.get(call_side.pk)
+    call_ids = {
+        m.call_id
+        for m in PersonMention.objects.filter(pk__in=[k for k, g in groups.items() if g == group])
+        if m.call_id and m.source == PersonMention.Source.CALL
+    }
+    already = set(
+        PersonCall.objects.filter(person=case_side.person).values_list("call_id", flat=True)
+    )
+    added = []
+    for call in Call.objects.filter(pk__in=call_ids - already).order_by("received_at"):
+        link = person_link_call(actor=actor, person=case_side.person, call=call, role="linked")
+        added.append(link.pk)
+    return added
+
+
+def candidate_reject(*, actor: Any, candidate: LinkCandidate, reason: str) -> LinkCandidate:
+    """Not the same person: the pair is never offered again."""
+    from django.utils import timezone
+
+    _require_review(actor, candidate, LinkCandidate.Status.PENDING)
+    reason = _reason(reason)
+    candidate.status = LinkCandidate.Status.REJECTED
+    candidate.decided_by, candidate.decided_at = actor, timezone.now()
+    candidate.reason = reason
+    with transaction.atomic():
+        candidate.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.LINK_REJECTED,
+            object_type="link_candidate",
+            object_id=candidate.pk,
+            data={"probability": candidate.match_probability},
+        )
+    return candidate
+
+
+def candidate_unmerge(*, actor: Any, candidate: LinkCandidate, reason: str) -> LinkCandidate:
+    """Take back a confirmed link: the two mentions are apart again and the calls confirming
+    added to a person's history are removed from it (links made another way stay)."""
+    from django.utils import timezone
+
+    from coresponder.cases.models import PersonCall
+
+    _require_review(actor, candidate, LinkCandidate.Status.CONFIRMED)
+    reason = _reason(reason)
+    with transaction.atomic():
+        removed, _ = PersonCall.objects.filter(pk__in=candidate.added_person_calls).delete()
+        candidate.status = LinkCandidate.Status.UNMERGED
+        candidate.decided_by, candidate.decided_at = actor, timezone.now()
+        candidate.reason = reason
+        candidate.added_person_calls = []
+        candidate.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERSONS_UNMERGED,
+            object_type="link_candidate",
+            object_id=candidate.pk,
+            data={"calls_removed_from_history": removed},
+        )
+    return candidate
+
+
+def outreach_start(*, actor: Any, key: int) -> Any:
+    """Open an outreach case for a frequent caller not on a caseload: a person in the case
+    records from the group's most complete mention, a case with source "outreach", and the
+    group's calls in the person's history."""
+    from django.http import Http404
+
+    from coresponder.cases.models import Case, ContactPoint
+    from coresponder.cases.services import case_open, person_create, person_link_call
+    from coresponder.linkage.selectors import group_mentions, on_caseload
+
+    mentions = group_mentions(actor.agency_id, key)
+    if not mentions:
+        raise Http404
+    if on_caseload(mentions):
+        raise LinkDecisionError("This person is on a caseload already.")
+    best = best_mention(mentions)
+    born, year = _birth(best.dob)
+    with transaction.atomic():
+        person = person_create(
+            actor=actor,
+            first_name=best.first_name.title()[:100],
+            last_name=best.last_name.title()[:100],
+            date_of_birth=born,
+            birth_year=year,
+            address=best.address[:200],
+            contacts=[(ContactPoint.Kind.PHONE, best.phone)] if best.phone else [],
+        )
+        case = case_open(actor=actor, person=person, source=Case.Source.OUTREACH)
+        calls = Call.objects.filter(pk__in={m.call_id for m in mentions if m.call_id})
+        for call in calls.order_by("received_at"):
+            person_link_call(actor=actor, person=person, call=call, role="linked")
+        mention = PersonMention.objects.create(
+            agency_id=actor.agency_id, source=PersonMention.Source.CASE, person=person,
+            first_name=person.first_name, last_name=person.last_name, dob=best.dob,
+            phone=best.phone, address=best.address, cluster_id=best.cluster_id,
+        )  # fmt: skip
+        from django.utils import timezone
+
+        LinkCandidate.objects.create(
+            agency_id=actor.agency_id, left=best, right=mention, status="confirmed",
+            evidence=[], decided_by=actor, decided_at=timezone.now(),
+            reason="Outreach started from this person's calls.",
+        )  # fmt: skip
+        audit_record(
+            actor=actor,
+            action=AuditAction.OUTREACH_STARTED,
+            object_type="case",
+            object_id=case.public_id,
+            data={"calls": calls.count(), "mentions": len(mentions)},
+        )
+    return case
+
+
+def best_mention(mentions: list[PersonMention]) -> PersonMention:
+    """The most complete call mention (both names, a date of birth, a phone), latest first."""
+
+    def score(m: PersonMention) -> tuple[int, Any]:
+        filled = sum(bool(v) for v in (m.first_name, m.last_name, m.dob, m.phone, m.address))
+        return filled, m.received_at or m.pk
+
+    calls = [m for m in mentions if m.source == PersonMention.Source.CALL] or mentions
+    return max(calls, key=score)
+
+
+def _birth(text: str) -> tuple[Any, int | None]:
+    from datetime import date
+
+    from coresponder.linkage.engine.person_cleaning import _dob
+
+    if not text:
+        return None, None
+    full, year, _, _, _ = _dob(text, date.today())
+    if full:
+        return date.fromisoformat(full), None
+    return None, int(year) if year else None

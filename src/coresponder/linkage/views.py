@@ -1,18 +1,25 @@
-"""Repeat-call pages: the places that call most, one place's history, and the trend."""
+"""Repeat-call pages: the places that call most, one place's history, and the trend; the
+people who call most, one person, the outreach list and the review queue of person links."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from coresponder.access.policy import requires
+from coresponder.access.principal import has_capability
 from coresponder.access.roles import Capability
+from coresponder.cases.services import CaseError
 from coresponder.core.listing import query_without_page
-from coresponder.linkage import selectors
+from coresponder.linkage import selectors, services
+from coresponder.linkage.models import LinkCandidate
 
 PAGE_SIZE = 50
 KINDS = [("", "Every kind"), ("address", "Addresses"), ("block", "Blocks"),
@@ -87,3 +94,112 @@ def trend_view(request: HttpRequest) -> HttpResponse:
         "as_of": selectors.as_of(request.user.agency_id),  # type: ignore[union-attr]
     }
     return render(request, "linkage/trend.html", context)
+
+
+# ---- People ---------------------------------------------------------------------------------
+
+
+def _require_names(request: HttpRequest) -> None:
+    """Names appear on the people pages: reading them needs the call persons too."""
+    if not has_capability(request.user, Capability.VIEW_CALL_PERSONS):
+        raise PermissionDenied
+
+
+def _people_page(request: HttpRequest, *, outreach: bool) -> HttpResponse:
+    _require_names(request)
+    user: Any = request.user
+    people = selectors.frequent_people(agency_id=user.agency_id, actor=user, outreach=outreach)
+    context = {
+        "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "rule": selectors.frequent_rule().describe(),
+        "as_of": selectors.people_as_of(user.agency_id),
+        "outreach": outreach,
+        "pending": LinkCandidate.objects.filter(
+            agency_id=user.agency_id, status=LinkCandidate.Status.PENDING
+        ).count(),
+    }
+    return render(request, "linkage/people.html", context)
+
+
+@requires(Capability.VIEW_CASES, audits="each listing of frequent people (the rule)")
+def people_view(request: HttpRequest) -> HttpResponse:
+    return _people_page(request, outreach=False)
+
+
+@requires(Capability.VIEW_CASES, audits="each reading of the outreach list")
+def outreach_view(request: HttpRequest) -> HttpResponse:
+    return _people_page(request, outreach=True)
+
+
+def _key(request: HttpRequest, source: Any) -> int:
+    try:
+        return int(source.get("key", ""))
+    except ValueError:
+        raise Http404 from None
+
+
+@requires(Capability.VIEW_CASES, audits="each person viewed", not_found_when_denied=True)
+def person_view(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.VIEW_CALL_PERSONS):
+        raise Http404
+    history = selectors.person_history(user=request.user, key=_key(request, request.GET))
+    return render(request, "linkage/person.html", {"history": history})
+
+
+@requires(Capability.EDIT_CASES, audits="the outreach started (the service audits)")
+@require_POST
+def outreach_start_view(request: HttpRequest) -> HttpResponse:
+    _require_names(request)
+    try:
+        case = services.outreach_start(actor=request.user, key=_key(request, request.POST))
+    except (services.LinkDecisionError, CaseError) as error:
+        messages.error(request, str(error))
+        return redirect("linkage:outreach")
+    messages.success(request, "Outreach started: a case is open with the person's calls.")
+    return redirect("cases:detail", public_id=case.public_id)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("confirm", "Confirm"), ("reject", "Reject"), ("unmerge", "Unmerge")]
+    )
+    reason = forms.CharField(max_length=500, label="Why")
+
+
+STATUSES = [("pending", "Waiting"), ("confirmed", "Confirmed"), ("rejected", "Rejected"),
+            ("unmerged", "Unmerged")]  # fmt: skip
+
+
+@requires(Capability.REVIEW_PERSON_LINKS, audits="each reading of the review queue")
+def review_view(request: HttpRequest) -> HttpResponse:
+    _require_names(request)
+    status = request.GET.get("status", "pending")
+    if status not in dict(STATUSES):
+        status = "pending"
+    candidates = selectors.review_queue(user=request.user, status=status)
+    context = {"candidates": candidates, "status": status, "statuses": STATUSES}
+    return render(request, "linkage/review.html", context)
+
+
+@requires(Capability.REVIEW_PERSON_LINKS, audits="each decision (the service audits)",
+          not_found_when_denied=True)  # fmt: skip
+@require_POST
+def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    candidate = get_object_or_404(LinkCandidate, pk=pk, agency_id=user.agency_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a decision and say why.")
+        return redirect("linkage:review")
+    decide = {
+        "confirm": services.candidate_confirm,
+        "reject": services.candidate_reject,
+        "unmerge": services.candidate_unmerge,
+    }[form.cleaned_data["decision"]]
+    try:
+        decide(actor=user, candidate=candidate, reason=form.cleaned_data["reason"])
+    except services.LinkDecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Link {form.cleaned_data['decision']}ed.".replace("ee", "e"))
+    return redirect("linkage:review")

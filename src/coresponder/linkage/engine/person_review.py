@@ -1,0 +1,157 @@
+"""What a reviewer needs beside the person-linkage engine (no Django): a name on a call split
+into first and last, the per-field evidence for a pair of mentions, and the groups formed by
+the pairs a model may join on its own (connected components).
+
+The evidence is a plain per-field comparison of the two mentions after the engine's own
+cleaning (placeholders out, names lower-cased, dates read, phones as digits, street words
+abbreviated): ``agree``, ``close`` (a typo, a nickname, the day and month swapped, the same
+year of birth), ``disagree`` or ``missing``. It is not the model's match-weight breakdown per
+comparison: it says which fields carried the pair, not how much each weighed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from difflib import SequenceMatcher
+
+from coresponder.linkage.engine.person_cleaning import (
+    _dob,
+    _given_names,
+    _name,
+    _phone,
+    normalise_address,
+)
+
+FIELDS = ("first_name", "last_name", "dob", "phone", "address")
+LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "dob": "Date of birth",
+    "phone": "Phone",
+    "address": "Address",
+}
+
+
+def split_name(text: str) -> tuple[str, str]:
+    """A CAD name in one field as (first, last): ``SMITH, ROBERT`` or ``ROBERT J SMITH``."""
+    text = " ".join(text.split())
+    if "," in text:
+        last, _, first = text.partition(",")
+        return first.strip(), last.strip()
+    words = text.split(" ")
+    if len(words) == 1:
+        return "", words[0]
+    return " ".join(words[:-1]), words[-1]
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _compare_name(a: str, b: str, *, given: bool) -> str:
+    if a == b:
+        return "agree"
+    if given:
+        first_a, first_b = a.split()[0], b.split()[0]
+        if set(_given_names(first_a)) & set(_given_names(first_b)):
+            return "close"
+    return "close" if _similar(a, b) >= 0.8 else "disagree"
+
+
+def _compare_dob(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> str:
+    (full_a, year_a), (full_b, year_b) = a, b
+    if full_a and full_b:
+        if full_a == full_b:
+            return "agree"
+        swapped = f"{full_a[:4]}-{full_a[8:10]}-{full_a[5:7]}"
+        if swapped == full_b or _similar(full_a, full_b) >= 0.9:
+            return "close"
+    if year_a and year_a == year_b:
+        return "close"
+    return "disagree"
+
+
+def field_evidence(
+    left: Mapping[str, str], right: Mapping[str, str], *, today: date | None = None
+) -> list[dict[str, str]]:
+    """Per field: the two values as written and ``agree``, ``close``, ``disagree`` or
+    ``missing`` (either side empty or a placeholder) after the engine's cleaning."""
+    today = today or date.today()
+    rows = []
+    for field in FIELDS:
+        raw_a, raw_b = (left.get(field) or "").strip(), (right.get(field) or "").strip()
+        verdict = "missing"
+        if field in ("first_name", "last_name"):
+            a, b = (_name(raw_a)[0] if raw_a else None), (_name(raw_b)[0] if raw_b else None)
+            if a and b:
+                verdict = _compare_name(a, b, given=field == "first_name")
+        elif field == "dob":
+            da = _dob(raw_a, today) if raw_a else (None, None)
+            db = _dob(raw_b, today) if raw_b else (None, None)
+            if da[1] and db[1]:
+                verdict = _compare_dob((da[0], da[1]), (db[0], db[1]))
+        elif field == "phone":
+            a, b = (_phone(raw_a)[0] if raw_a else None), (_phone(raw_b)[0] if raw_b else None)
+            if a and b:
+                verdict = "agree" if a == b else "close" if _similar(a, b) >= 0.9 else "disagree"
+        else:
+            a = normalise_address(raw_a) if raw_a else None
+            b = normalise_address(raw_b) if raw_b else None
+            if a and b:
+                verdict = "agree" if a == b else "close" if _similar(a, b) >= 0.85 else "disagree"
+        rows.append(
+            {"field": field, "label": LABELS[field], "left": raw_a, "right": raw_b,
+             "verdict": verdict}
+        )  # fmt: skip
+    return rows
+
+
+def components(
+    ids: Iterable[str],
+    pairs: Iterable[tuple[str, str]],
+) -> dict[str, str]:
+    """Each id's group (connected components of ``pairs``), named by its smallest member."""
+    parent: dict[str, str] = {i: i for i in ids}
+
+    def find(node: str) -> str:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for a, b in pairs:
+        if a not in parent or b not in parent:
+            continue
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            low, high = sorted((ra, rb), key=_order)
+            parent[high] = low
+    return {node: find(node) for node in parent}
+
+
+def _order(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (1 << 62, value)
+
+
+def sort_pairs(
+    pairs: Iterable[tuple[str, str, float]],
+    *,
+    cluster_threshold: float,
+    review_threshold: float,
+    may_join_alone: Callable[[str, str], bool],
+) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]]]:
+    """The pairs the model joins on its own (at or above the cluster threshold, between
+    mentions ``may_join_alone`` allows) and the ones a person reviews (the rest at or above
+    the review threshold)."""
+    joined, review = [], []
+    for left, right, probability in pairs:
+        if probability < review_threshold:
+            continue
+        if probability >= cluster_threshold and may_join_alone(left, right):
+            joined.append((left, right, probability))
+        else:
+            review.append((left, right, probability))
+    return joined, review

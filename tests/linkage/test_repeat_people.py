@@ -1,0 +1,223 @@
+"""Repeat calls by person: mentions extracted from calls and case records, linked by the
+person-linkage engine; uncertain links wait for review (confirm, reject, unmerge); the
+frequent people, the outreach list and its "start outreach"; who may see names."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from coresponder.audit.actions import AuditAction
+from coresponder.audit.models import AuditEvent
+from coresponder.calls.engine.records import PersonRecord
+from coresponder.cases.models import Case, PersonCall
+from coresponder.cases.services import person_create
+from coresponder.linkage import selectors, services
+from coresponder.linkage.engine.person_review import field_evidence, split_name
+from coresponder.linkage.models import LinkCandidate, PersonMention
+from tests.calls.factories import make_call
+from tests.conftest import Personas, sign_in
+
+NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
+TODAY = date(2026, 6, 30)
+# one person, as dispatchers wrote them on six calls
+ROBERT = [
+    ("SMITHERS, ROBERT", "1980-06-04", "503-555-2301"),
+    ("ROBERT SMITHERS", "06/04/1980", "5035552301"),
+    ("BOB SMITHERS", "1980-06-04", "503-555-2301"),
+    ("SMITHERS, ROBERT", "1980-04-06", "503-555-2301"),
+    ("ROBERT SMITHRES", "1980-06-04", "503-555-2301"),
+    ("SMITHERS ROBERT", "1980-06-04", "(503) 555-2301"),
+]
+PLACEHOLDERS = [("UNKNOWN", "1900-01-01", "999-999-9999"), ("JOHN DOE", "", "")]
+
+
+def _call_with(personas: Personas, name: str, dob: str, phone: str, days_ago: int) -> None:
+    make_call(
+        personas.agency,
+        received_at=NOW - timedelta(days=days_ago),
+        address_raw="1452 HAZEL ST",
+        persons=[PersonRecord(role="subject", name=name, date_of_birth=dob, phone=phone)],
+    )
+
+
+@pytest.fixture
+def linked(personas: Personas) -> services.PeopleSummary:
+    for index, (name, dob, phone) in enumerate(ROBERT):
+        _call_with(personas, name, dob, phone, 5 + index * 30)
+    for index, (name, dob, phone) in enumerate(PLACEHOLDERS * 3):
+        _call_with(personas, name, dob, phone, 3 + index)
+    _call_with(personas, "MARIA OKAFOR", "1975-02-11", "503-555-8800", 12)
+    return services.link_people(actor=None, agency=personas.agency, today=TODAY)
+
+
+def _group_of(personas: Personas, name: str) -> set[int]:
+    groups = selectors.people_groups(personas.agency.pk)
+    first = PersonMention.objects.filter(call_person__name=name).first()
+    assert first is not None
+    return {pk for pk, g in groups.items() if g == groups[first.pk]}
+
+
+def test_names_split_and_evidence_per_field() -> None:
+    assert split_name("SMITH, ROBERT J") == ("ROBERT J", "SMITH")
+    assert split_name("ROBERT SMITH") == ("ROBERT", "SMITH")
+    assert split_name("CHER") == ("", "CHER")
+    rows = field_evidence(
+        {"first_name": "BOB", "last_name": "SMITH", "dob": "1980-06-04", "phone": "999-999-9999"},
+        {"first_name": "ROBERT", "last_name": "SMITH", "dob": "1980-04-06", "address": "1 A ST"},
+        today=TODAY,
+    )
+    verdicts = {row["field"]: row["verdict"] for row in rows}
+    assert verdicts == {
+        "first_name": "close", "last_name": "agree", "dob": "close", "phone": "missing",
+        "address": "missing",
+    }  # fmt: skip
+
+
+def test_mentions_from_calls_with_spelling_variants_link(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    assert linked.new_call_mentions == len(ROBERT) + 6 + 1
+    robert = _group_of(personas, "SMITHERS, ROBERT")
+    names = set(PersonMention.objects.filter(pk__in=robert).values_list("call_person__name"))
+    assert len(robert) >= 5, names
+    assert ("MARIA OKAFOR",) not in names
+    mentions = PersonMention.objects.filter(pk__in=robert)
+    assert all(m.model_version.startswith("persons-") for m in mentions)
+    run = AuditEvent.objects.filter(action=AuditAction.LINKAGE_RUN).last()
+    assert run is not None and run.data["what"] == "people"
+
+
+def test_placeholders_are_never_linked(personas: Personas, linked: services.PeopleSummary) -> None:
+    groups = selectors.people_groups(personas.agency.pk)
+    for mention in PersonMention.objects.filter(call_person__name__in=["UNKNOWN", "JOHN DOE"]):
+        assert [pk for pk, g in groups.items() if g == groups[mention.pk]] == [mention.pk]
+        assert mention.cluster_probability is None
+        assert not LinkCandidate.objects.filter(left=mention).exists()
+        assert not LinkCandidate.objects.filter(right=mention).exists()
+
+
+def test_a_second_run_only_adds_new_mentions(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    again = services.link_people(actor=None, agency=personas.agency, today=TODAY)
+    assert again.new_call_mentions == 0
+    assert again.mentions == linked.mentions
+
+
+def _case_person(personas: Personas) -> PersonMention:
+    person = person_create(
+        actor=personas.worker_a, first_name="Robert", last_name="Smithers",
+        date_of_birth=date(1980, 6, 4), address="1452 Hazel Street",
+    )  # fmt: skip
+    services.link_people(actor=None, agency=personas.agency, today=TODAY)
+    return PersonMention.objects.get(person=person)
+
+
+def test_a_case_record_waits_for_review_and_confirming_joins_the_history(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    mention = _case_person(personas)
+    candidates = LinkCandidate.objects.filter(right=mention, status="pending")
+    assert candidates.exists(), "a call and a case record are never joined without review"
+    candidate = candidates.order_by("-match_probability").first()
+    assert candidate is not None and candidate.match_probability is not None
+    assert candidate.match_probability >= services.REVIEW_THRESHOLD
+    assert {row["field"] for row in candidate.evidence} >= {"first_name", "dob", "phone"}
+    client = sign_in(Client(), personas.worker_a)
+    page = client.get(reverse("linkage:review"))
+    assert page.status_code == 200 and "Smithers" in page.content.decode()
+    assert PersonCall.objects.filter(person=mention.person).count() == 0
+    response = client.post(
+        reverse("linkage:decide", args=[candidate.pk]),
+        {"decision": "confirm", "reason": "Same date of birth and phone"},
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == "confirmed" and candidate.decided_by == personas.worker_a
+    robert_calls = PersonCall.objects.filter(person=mention.person).count()
+    assert robert_calls >= 5 and len(candidate.added_person_calls) == robert_calls
+    assert AuditEvent.objects.filter(action=AuditAction.LINK_CONFIRMED).count() == 1
+    # unmerge takes back exactly what confirming added
+    client.post(
+        reverse("linkage:decide", args=[candidate.pk]),
+        {"decision": "unmerge", "reason": "A different Robert, per his worker"},
+    )
+    candidate.refresh_from_db()
+    assert candidate.status == "unmerged"
+    assert PersonCall.objects.filter(person=mention.person).count() == 0
+    assert AuditEvent.objects.filter(action=AuditAction.PERSONS_UNMERGED).count() == 1
+    # a decided pair is not offered again
+    services.link_people(actor=None, agency=personas.agency, today=TODAY)
+    assert LinkCandidate.objects.filter(pk=candidate.pk, status="unmerged").exists()
+    pair = LinkCandidate.objects.filter(left=candidate.left, right=candidate.right)
+    assert pair.count() == 1
+
+
+def test_reject_needs_a_reason_and_is_audited(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    mention = _case_person(personas)
+    candidate = LinkCandidate.objects.filter(right=mention, status="pending").first()
+    assert candidate is not None
+    with pytest.raises(services.LinkDecisionError):
+        services.candidate_reject(actor=personas.worker_a, candidate=candidate, reason=" ")
+    services.candidate_reject(actor=personas.worker_a, candidate=candidate, reason="Not him")
+    assert AuditEvent.objects.filter(action=AuditAction.LINK_REJECTED).count() == 1
+    with pytest.raises(services.LinkDecisionError):
+        services.candidate_confirm(actor=personas.worker_a, candidate=candidate, reason="x")
+
+
+def test_a_pair_between_the_thresholds_goes_to_the_queue(personas: Personas) -> None:
+    from coresponder.linkage.engine.person_review import sort_pairs
+
+    joined, review = sort_pairs(
+        [("1", "2", 0.99), ("2", "3", 0.85), ("3", "4", 0.5), ("5", "6", 0.97)],
+        cluster_threshold=0.95,
+        review_threshold=0.80,
+        may_join_alone=lambda a, b: a != "5",
+    )
+    assert [p[:2] for p in joined] == [("1", "2")]
+    assert [p[:2] for p in review] == [("2", "3"), ("5", "6")]
+
+
+def test_frequent_people_and_the_outreach_list(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    people = selectors.frequent_people(agency_id=personas.agency.pk, actor=None, now=NOW)
+    robert = next(p for p in people if "SMITHERS" in p["name"].upper())
+    assert robert["counts"].days_365 >= 5 and robert["on_caseload"] is None
+    assert robert["reasons"]
+    assert not any("UNKNOWN" in p["name"] for p in people)
+    client = sign_in(Client(), personas.worker_a)
+    listing = client.get(reverse("linkage:outreach"))
+    assert listing.status_code == 200 and "Start outreach" in listing.content.decode()
+    one = client.get(reverse("linkage:person") + f"?key={robert['key']}")
+    assert one.status_code == 200
+    response = client.post(reverse("linkage:outreach_start"), {"key": robert["key"]})
+    assert response.status_code == 302
+    case = Case.objects.get(source="outreach")
+    assert case.status == "open" and case.person.last_name.upper() == "SMITHERS"
+    assert PersonCall.objects.filter(person=case.person).count() == robert["counts"].days_365
+    assert AuditEvent.objects.filter(action=AuditAction.OUTREACH_STARTED).count() == 1
+    after = selectors.frequent_people(
+        agency_id=personas.agency.pk, actor=None, outreach=True, now=NOW
+    )
+    assert not any("SMITHERS" in p["name"].upper() for p in after)
+    everyone = selectors.frequent_people(agency_id=personas.agency.pk, actor=None, now=NOW)
+    assert next(p for p in everyone if p["key"] == robert["key"])["on_caseload"] is not None
+
+
+def test_who_may_see_people(personas: Personas, linked: services.PeopleSummary) -> None:
+    for user in (personas.worker_a, personas.supervisor):
+        client = sign_in(Client(), user)
+        for name in ("linkage:people", "linkage:outreach", "linkage:review"):
+            assert client.get(reverse(name)).status_code == 200, (user, name)
+    for user in (personas.officer, personas.analyst, personas.dispatcher):
+        client = sign_in(Client(), user)
+        for name in ("linkage:people", "linkage:outreach", "linkage:review"):
+            assert client.get(reverse(name)).status_code == 403, (user, name)
+        assert client.get(reverse("linkage:person") + "?key=1").status_code == 404
