@@ -172,6 +172,15 @@ PAGES: dict[str, Expectation] = {
     # No such place: 404 for those who may look, and (a record's page) for everyone else.
     "linkage:place": Expectation("get", statuses=only({}, others=404)),
     "linkage:trend": Expectation("get", statuses=only(CASE_WORKERS)),
+    "linkage:people": Expectation("get", statuses=only(CASE_WORKERS)),
+    "linkage:outreach": Expectation("get", statuses=only(CASE_WORKERS)),
+    # No person given: 404 for those who may look, and (a record's page) for everyone else.
+    "linkage:person": Expectation("get", statuses=only({}, others=404)),
+    "linkage:outreach_start": Expectation(
+        "post", statuses=only({"social_worker": 404, "supervisor": 404})
+    ),
+    "linkage:review": Expectation("get", statuses=only(CASE_WORKERS)),
+    "linkage:decide": Expectation("post", {"pk": "999999"}, only({}, others=404)),
     "plans:overview": Expectation("get", statuses=only(CASE_WORKERS)),
     "plans:plan_new": Expectation("get", {"person_id": TARGET_PERSON}, CASE_RECORD),
     "plans:plan": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
