@@ -123,6 +123,9 @@ def test_a_case_record_waits_for_review_and_confirming_joins_the_history(
     mention = _case_person(personas)
     candidates = LinkCandidate.objects.filter(right=mention, status="pending")
     assert candidates.exists(), "a call and a case record are never joined without review"
+    groups = selectors.people_groups(personas.agency.pk)
+    joins = [frozenset((groups[c.left_id], groups[c.right_id])) for c in candidates]
+    assert len(joins) == len(set(joins)), "one candidate per two people"
     candidate = candidates.order_by("-match_probability").first()
     assert candidate is not None and candidate.match_probability is not None
     assert candidate.match_probability >= services.REVIEW_THRESHOLD

@@ -210,6 +210,7 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
 
     from coresponder.linkage.engine.person_review import components, field_evidence, sort_pairs
     from coresponder.linkage.engine.persons import link_persons
+    from coresponder.linkage.selectors import people_groups
 
     started = time.perf_counter()
     new_calls, cases = extract_mentions(agency=agency)
@@ -261,11 +262,16 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
             .values_list("left_id", "right_id")
         )
         LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).delete()
+        # one candidate per two people (the most probable pair): confirming it joins them
+        people = people_groups(agency.pk)
+        seen = {frozenset((people[a], people[b])) for a, b in decided}
         fresh = []
-        for a, b, p in review:
+        for a, b, p in sorted(review, key=lambda pair: -pair[2]):
             left, right = sorted((int(a), int(b)))
-            if (left, right) in decided:
+            both = frozenset((people[left], people[right]))
+            if (left, right) in decided or len(both) == 1 or both in seen:
                 continue
+            seen.add(both)
             lm, rm = mentions[str(left)], mentions[str(right)]
             fresh.append(
                 LinkCandidate(
