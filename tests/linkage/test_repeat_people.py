@@ -130,6 +130,12 @@ def test_a_case_record_waits_for_review_and_confirming_joins_the_history(
     assert candidate is not None and candidate.match_probability is not None
     assert candidate.match_probability >= services.REVIEW_THRESHOLD
     assert {row["field"] for row in candidate.evidence} >= {"first_name", "dob", "phone"}
+    # the model's own breakdown: the fields' weights and the prior's make the pair's weight
+    assert candidate.match_weight is not None
+    total = sum(row["weight"] for row in candidate.evidence)
+    assert abs(total - candidate.match_weight) < 0.1
+    dob = next(row for row in candidate.evidence if row["field"] == "dob")
+    assert dob["level"] == "same date" and dob["weight"] > 0
     client = sign_in(Client(), personas.worker_a)
     page = client.get(reverse("linkage:review"))
     assert page.status_code == 200 and "Smithers" in page.content.decode()

@@ -208,8 +208,13 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
     the review queue. Decided pairs stay decided."""
     import pandas as pd
 
-    from coresponder.linkage.engine.person_review import components, field_evidence, sort_pairs
-    from coresponder.linkage.engine.persons import link_persons
+    from coresponder.linkage.engine.person_review import (
+        add_breakdown,
+        components,
+        field_evidence,
+        score_pairs,
+        sort_pairs,
+    )
     from coresponder.linkage.selectors import people_groups
 
     started = time.perf_counter()
@@ -221,13 +226,14 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
     frame = pd.DataFrame(rows, columns=columns).rename(columns={"pk": "unique_id"})
     frame["unique_id"] = frame["unique_id"].astype(str)
     source = dict(zip(frame["unique_id"], frame["source"], strict=True))
-    result = link_persons(
+    # the engine's link_persons with Splink's intermediate columns kept: each pair's
+    # match weight broken down per comparison, for the reviewer
+    result = score_pairs(
         frame[["unique_id", "first_name", "last_name", "dob", "phone", "address"]],
         threshold=REVIEW_THRESHOLD,
-        keep_pairs=True,
         today=today,
     )
-    pairs = result.pairs if result.pairs is not None else pd.DataFrame()
+    pairs = result.pairs
     scored = {
         (str(a), str(b)): (float(p), float(w))
         for a, b, p, w in pairs[
@@ -244,7 +250,7 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
     best: dict[str, float] = {}
     for a, b, p in joined:
         best[a], best[b] = max(best.get(a, 0.0), p), max(best.get(b, 0.0), p)
-    version = result.model.model_version
+    version = result.model_version
     mentions = {str(m.pk): m for m in PersonMention.objects.filter(agency=agency)}
     with transaction.atomic():
         for uid, mention in mentions.items():
@@ -265,6 +271,10 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
         # one candidate per two people (the most probable pair): confirming it joins them
         people = people_groups(agency.pk)
         seen = {frozenset((people[a], people[b])) for a, b in decided}
+        prior = {
+            "field": "prior", "label": "Before comparing (the prior)", "left": "", "right": "",
+            "verdict": "", "level": "", "weight": round(result.prior_weight, 2),
+        }  # fmt: skip
         fresh = []
         for a, b, p in sorted(review, key=lambda pair: -pair[2]):
             left, right = sorted((int(a), int(b)))
@@ -277,7 +287,12 @@ def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
                 LinkCandidate(
                     agency=agency, left=lm, right=rm, match_probability=p,
                     match_weight=scored.get((a, b), (p, 0.0))[1], model_version=version,
-                    evidence=field_evidence(_fields(lm), _fields(rm)),
+                    evidence=[
+                        *add_breakdown(
+                            field_evidence(_fields(lm), _fields(rm)), result.breakdown.get((a, b))
+                        ),
+                        prior,
+                    ],
                 )
             )  # fmt: skip
         LinkCandidate.objects.bulk_create(fresh, batch_size=2_000)

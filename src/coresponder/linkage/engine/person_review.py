@@ -11,10 +11,16 @@ comparison: it says which fields carried the pair, not how much each weighed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
+from typing import Any
 
+import pandas as pd
+
+from coresponder.linkage.engine import person_cleaning
 from coresponder.linkage.engine.person_cleaning import (
     _dob,
     _given_names,
@@ -155,3 +161,104 @@ def sort_pairs(
         else:
             review.append((left, right, probability))
     return joined, review
+
+
+# --- scoring with the model's own per-comparison weights --------------------------------------
+
+
+@dataclass
+class ScoredPairs:
+    """The pairs at or above a threshold with each comparison's level and match weight (the
+    model's own breakdown: the sum of the weights and the prior's is the pair's weight)."""
+
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight
+    breakdown: dict[tuple[str, str], dict[str, tuple[str, float]]]  # field: (level, weight)
+    model_version: str
+    model_source: str  # trained on these mentions, or "default"
+    prior_weight: float
+
+
+def score_pairs(frame: pd.DataFrame, *, threshold: float, today: date | None = None) -> ScoredPairs:
+    """Like ``link_persons(frame, threshold=..., keep_pairs=True)`` on DuckDB (the same
+    cleaning, the same choice of model), but with Splink keeping its intermediate columns, so
+    each pair says which level of each comparison it fell in and what that level weighed
+    (with its term-frequency adjustment)."""
+    from coresponder.linkage.engine import persons
+    from coresponder.linkage.engine.splink_backends import make_backend
+
+    persons._quiet_splink()
+    engine = make_backend("duckdb")
+    try:
+        mentions, _ = person_cleaning.clean_mentions(frame, today=today)
+        if int(mentions["linkable"].sum()) < persons.MIN_TRAINING_MENTIONS:
+            model, source = persons.default_model(), "default"
+        else:
+            model, source = persons.train(mentions, backend=engine), "trained"
+        linkable = persons._training_frame(mentions, ())
+        settings = model.settings_for(engine.db_api().sql_dialect.sql_dialect_str)
+        if source == "default":
+            persons._fit_default_to_small_file(settings, model, len(linkable))
+        settings["retain_intermediate_calculation_columns"] = True
+        linker = persons._linker(engine, linkable, settings)
+        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        scored = predictions.as_pandas_dataframe()
+        prior = float(settings["probability_two_random_records_match"])
+        levels = _level_labels(settings)
+    finally:
+        engine.close()
+    breakdown: dict[tuple[str, str], dict[str, tuple[str, float]]] = {}
+    for row in scored.to_dict("records"):
+        fields = {}
+        for name, known in levels.items():
+            level_factor = float(row.get(f"bf_{name}", 1.0) or 0.0)
+            factor = level_factor * float(row.get(f"bf_tf_adj_{name}", 1.0) or 1.0)
+            fields[name] = (_label_of(known, level_factor), math.log2(factor) if factor else -99.0)
+        breakdown[(str(row["unique_id_l"]), str(row["unique_id_r"]))] = fields
+    columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    pairs = scored[columns].copy() if len(scored) else pd.DataFrame(columns=columns)
+    return ScoredPairs(
+        pairs=pairs,
+        breakdown=breakdown,
+        model_version=model.model_version,
+        model_source=source,
+        prior_weight=math.log2(prior / (1 - prior)),
+    )
+
+
+def _level_labels(settings: dict[str, Any]) -> dict[str, list[tuple[str, float | None]]]:
+    """Each comparison's levels: the label and the level's Bayes factor (m/u; none for the
+    null level). Splink keeps the factors, not the levels, among its intermediate columns."""
+    out: dict[str, list[tuple[str, float | None]]] = {}
+    for comparison in settings["comparisons"]:
+        levels: list[tuple[str, float | None]] = []
+        for level in comparison["comparison_levels"]:
+            label = str(level.get("label_for_charts") or "")
+            if level.get("is_null_level"):
+                levels.append(("missing", None))
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            levels.append((label, float(m) / float(u) if m and u else None))
+        out[comparison["output_column_name"]] = levels
+    return out
+
+
+def _label_of(levels: list[tuple[str, float | None]], factor: float) -> str:
+    """The level a pair fell in, found by its Bayes factor (the first level with that
+    factor; a null level has none and weighs nothing)."""
+    for label, known in levels:
+        if known is not None and math.isclose(known, factor, rel_tol=1e-9):
+            return label
+    return "missing" if factor == 1.0 else "another level"
+
+
+def add_breakdown(
+    evidence: list[dict[str, str]], fields: dict[str, tuple[str, float]] | None
+) -> list[dict[str, Any]]:
+    """The field-by-field evidence with the model's level and weight for each field."""
+    rows: list[dict[str, Any]] = []
+    for row in evidence:
+        level = (fields or {}).get(row["field"])
+        rows.append(
+            {**row, "level": level[0], "weight": round(level[1], 2)} if level else dict(row)
+        )
+    return rows
