@@ -5,6 +5,8 @@ frequent people, the outreach list and its "start outreach"; who may see names."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -42,6 +44,11 @@ def _call_with(personas: Personas, name: str, dob: str, phone: str, days_ago: in
         address_raw="1452 HAZEL ST",
         persons=[PersonRecord(role="subject", name=name, date_of_birth=dob, phone=phone)],
     )
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path  # the stored model lives here
 
 
 @pytest.fixture
@@ -100,12 +107,23 @@ def test_placeholders_are_never_linked(personas: Personas, linked: services.Peop
         assert not LinkCandidate.objects.filter(right=mention).exists()
 
 
-def test_a_second_run_only_adds_new_mentions(
+def test_later_runs_link_only_the_new_mentions(
     personas: Personas, linked: services.PeopleSummary
 ) -> None:
+    assert not linked.incremental and services.model_path(personas.agency).exists()
+    robert = _group_of(personas, "SMITHERS, ROBERT")
+    nothing = services.link_people(actor=None, agency=personas.agency, today=TODAY)
+    assert (nothing.new_call_mentions, nothing.scored_mentions) == (0, 0)
+    _call_with(personas, "ROBT SMITHERS", "1980-06-04", "503-555-2301", 1)
     again = services.link_people(actor=None, agency=personas.agency, today=TODAY)
-    assert again.new_call_mentions == 0
-    assert again.mentions == linked.mentions
+    assert again.incremental and again.model_version == linked.model_version
+    assert (again.new_call_mentions, again.scored_mentions) == (1, 1)
+    assert again.mentions == linked.mentions + 1
+    assert _group_of(personas, "ROBT SMITHERS") == robert | {
+        PersonMention.objects.get(call_person__name="ROBT SMITHERS").pk
+    }
+    full = services.link_people(actor=None, agency=personas.agency, today=TODAY, full=True)
+    assert not full.incremental and full.scored_mentions == full.mentions
 
 
 def _case_person(personas: Personas) -> PersonMention:

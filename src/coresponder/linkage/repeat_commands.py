@@ -22,19 +22,22 @@ def _agency(slug: str | None) -> Any:
 @click.command("run")
 @click.option("--agency", "agency_slug", default=None, help="Default: the installation's agency.")
 @click.option(
-    "--full", is_flag=True, help="Place every call again (after the named places change)."
+    "--full",
+    is_flag=True,
+    help="Place every call again (after the named places change) and link every person "
+    "mention again with a newly trained model.",
 )
 @click.option("--no-people", is_flag=True, help="Place calls only; do not link people.")
 def run_command(agency_slug: str | None, full: bool, no_people: bool) -> None:
     """Place new calls into locations (incremental: calls placed before keep their place),
-    then extract new person mentions and link every mention again (people)."""
+    then link new person mentions to the people already known (incremental too)."""
     agency = _agency(agency_slug)
     from coresponder.linkage.services import link_people, locate_calls
 
     summary = locate_calls(actor=None, agency=agency, full=full)
     out: dict[str, Any] = {"locations": summary.as_dict()}
     if not no_people:
-        out["people"] = link_people(actor=None, agency=agency).as_dict()
+        out["people"] = link_people(actor=None, agency=agency, full=full).as_dict()
     click.echo(json.dumps(out, sort_keys=True))
 
 

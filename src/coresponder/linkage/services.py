@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -143,7 +144,8 @@ class PeopleSummary:
     model_version: str
     model_source: str
     seconds: float
-    incremental: bool  # mentions extracted incrementally; the linking always covers all
+    incremental: bool  # only new mentions scored (against each other and the existing ones)
+    scored_mentions: int = 0  # the mentions this run scored
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -155,7 +157,8 @@ class PeopleSummary:
             "model_version": self.model_version,
             "model_source": self.model_source,
             "seconds": round(self.seconds, 2),
-            "linking": "every mention again (not incremental)",
+            "incremental": self.incremental,
+            "scored_mentions": self.scored_mentions,
         }
 
 
@@ -201,121 +204,206 @@ def extract_mentions(*, agency: Any) -> tuple[int, int]:
     return len(records), cases
 
 
-def link_people(*, actor: Any, agency: Any, today: Any = None) -> PeopleSummary:
-    """Extract new mentions and link every mention of the agency with the person-linkage
-    engine: call mentions at or above the cluster threshold are one person; pairs between the
-    review and the cluster threshold, and any pair with a case record, wait for a person in
-    the review queue. Decided pairs stay decided."""
+def model_path(agency: Any) -> Path:
+    """Where the agency's person-linkage model is kept between runs (in the data directory)."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "linkage" / f"persons-model-agency-{agency.pk}.json"
+
+
+def link_people(*, actor: Any, agency: Any, today: Any = None, full: bool = False) -> PeopleSummary:
+    """Extract new mentions and link them with the person-linkage engine: call mentions at
+    or above the cluster threshold are one person; pairs between the review and the cluster
+    threshold, and any pair with a case record, wait for a person in the review queue.
+    Decided pairs stay decided.
+
+    Incremental once the agency has been linked and its model stored: only the new mentions
+    are scored, against each other and against the existing ones, with the stored model; they
+    join existing people, and existing mentions are never compared again. ``full`` (or no
+    stored model) trains on and links every mention again, and stores the model."""
     import pandas as pd
 
-    from coresponder.linkage.engine.person_review import (
-        add_breakdown,
-        components,
-        field_evidence,
-        score_pairs,
-        sort_pairs,
-    )
-    from coresponder.linkage.selectors import people_groups
+    from coresponder.linkage.engine.person_review import score_pairs, sort_pairs
+    from coresponder.linkage.engine.persons import PersonModel
 
     started = time.perf_counter()
     new_calls, cases = extract_mentions(agency=agency)
     columns = ["pk", "source", "first_name", "last_name", "dob", "phone", "address"]
-    rows = list(PersonMention.objects.filter(agency=agency).order_by("pk").values_list(*columns))
-    if not rows:
-        return PeopleSummary(0, 0, 0, 0, 0, "", "none", time.perf_counter() - started, True)
-    frame = pd.DataFrame(rows, columns=columns).rename(columns={"pk": "unique_id"})
-    frame["unique_id"] = frame["unique_id"].astype(str)
-    source = dict(zip(frame["unique_id"], frame["source"], strict=True))
-    # the engine's link_persons with Splink's intermediate columns kept: each pair's
-    # match weight broken down per comparison, for the reviewer
+    rows = list(
+        PersonMention.objects.filter(agency=agency)
+        .order_by("pk")
+        .values_list(*columns, "cluster_id")
+    )
+    path = model_path(agency)
+    model = None
+    if not full and path.exists() and any(row[-1] for row in rows):
+        try:
+            model = PersonModel.load(path)
+        except ValueError:
+            model = None  # a model of another schema: link everything again
+    incremental = model is not None
+    fresh_rows = [row for row in rows if not row[-1]] if incremental else rows
+    source = {str(row[0]): row[1] for row in rows}
+    if not fresh_rows:
+        summary = PeopleSummary(new_calls, cases, len(rows), 0, 0, "", "none",
+                                time.perf_counter() - started, incremental)  # fmt: skip
+        _audit_people_run(actor, agency, summary)
+        return summary
+
+    def frame_of(selected: list[Any]) -> pd.DataFrame:
+        frame = pd.DataFrame([row[:-1] for row in selected], columns=columns)
+        frame = frame.rename(columns={"pk": "unique_id"}).drop(columns="source")
+        frame["unique_id"] = frame["unique_id"].astype(str)
+        return frame
+
+    existing = [row for row in rows if row[-1]] if incremental else None
     result = score_pairs(
-        frame[["unique_id", "first_name", "last_name", "dob", "phone", "address"]],
+        frame_of(fresh_rows),
         threshold=REVIEW_THRESHOLD,
         today=today,
+        existing=frame_of(existing) if existing else None,
+        model=model,
     )
-    pairs = result.pairs
+    if not incremental:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        result.model.save(path)
     scored = {
         (str(a), str(b)): (float(p), float(w))
-        for a, b, p, w in pairs[
+        for a, b, p, w in result.pairs[
             ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
         ].itertuples(index=False)
-    } if len(pairs) else {}  # fmt: skip
+    }
     joined, review = sort_pairs(
         [(a, b, p) for (a, b), (p, _) in scored.items()],
         cluster_threshold=CLUSTER_THRESHOLD,
         review_threshold=REVIEW_THRESHOLD,
         may_join_alone=lambda a, b: source[a] == source[b] == PersonMention.Source.CALL,
     )
-    groups = components(frame["unique_id"], [(a, b) for a, b, _ in joined])
-    best: dict[str, float] = {}
-    for a, b, p in joined:
-        best[a], best[b] = max(best.get(a, 0.0), p), max(best.get(b, 0.0), p)
-    version = result.model_version
-    mentions = {str(m.pk): m for m in PersonMention.objects.filter(agency=agency)}
     with transaction.atomic():
-        for uid, mention in mentions.items():
-            mention.cluster_id = groups.get(uid, uid)
-            mention.cluster_probability = best.get(uid)
-            mention.model_version = version
+        mentions = {str(m.pk): m for m in PersonMention.objects.filter(agency=agency)}
+        changed = _place_in_groups(mentions, {str(row[0]) for row in fresh_rows}, joined)
+        for uid in {str(row[0]) for row in fresh_rows}:
+            mentions[uid].model_version = result.model_version
         PersonMention.objects.bulk_update(
-            list(mentions.values()),
-            ["cluster_id", "cluster_probability", "model_version"],
-            batch_size=2_000,
+            changed, ["cluster_id", "cluster_probability", "model_version"], batch_size=2_000
         )
-        decided = set(
-            LinkCandidate.objects.filter(agency=agency)
-            .exclude(status=LinkCandidate.Status.PENDING)
-            .values_list("left_id", "right_id")
+        pending = _add_candidates(
+            agency, review, scored, result, mentions, keep_pending=incremental
         )
-        LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).delete()
-        # one candidate per two people (the most probable pair): confirming it joins them
-        people = people_groups(agency.pk)
-        seen = {frozenset((people[a], people[b])) for a, b in decided}
-        prior = {
-            "field": "prior", "label": "Before comparing (the prior)", "left": "", "right": "",
-            "verdict": "", "level": "", "weight": round(result.prior_weight, 2),
-        }  # fmt: skip
-        fresh = []
-        for a, b, p in sorted(review, key=lambda pair: -pair[2]):
-            left, right = sorted((int(a), int(b)))
-            both = frozenset((people[left], people[right]))
-            if (left, right) in decided or len(both) == 1 or both in seen:
-                continue
-            seen.add(both)
-            lm, rm = mentions[str(left)], mentions[str(right)]
-            fresh.append(
-                LinkCandidate(
-                    agency=agency, left=lm, right=rm, match_probability=p,
-                    match_weight=scored.get((a, b), (p, 0.0))[1], model_version=version,
-                    evidence=[
-                        *add_breakdown(
-                            field_evidence(_fields(lm), _fields(rm)), result.breakdown.get((a, b))
-                        ),
-                        prior,
-                    ],
-                )
-            )  # fmt: skip
-        LinkCandidate.objects.bulk_create(fresh, batch_size=2_000)
         summary = PeopleSummary(
             new_call_mentions=new_calls,
             case_mentions=cases,
             mentions=len(rows),
-            people=len(set(groups.values())),
-            candidates_pending=len(fresh),
-            model_version=version,
+            people=len({m.cluster_id for m in mentions.values()}),
+            candidates_pending=pending,
+            model_version=result.model_version,
             model_source=result.model_source,
             seconds=time.perf_counter() - started,
-            incremental=False,
+            incremental=incremental,
+            scored_mentions=len(fresh_rows),
         )
-        audit_record(
-            actor=actor,
-            action=AuditAction.LINKAGE_RUN,
-            object_type="agency",
-            object_id=agency.pk,
-            agency_id=agency.pk,
-            data={"what": "people", **summary.as_dict()},
-        )
+        _audit_people_run(actor, agency, summary)
     return summary
+
+
+def _audit_people_run(actor: Any, agency: Any, summary: PeopleSummary) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.LINKAGE_RUN,
+        object_type="agency",
+        object_id=agency.pk,
+        agency_id=agency.pk,
+        data={"what": "people", **summary.as_dict()},
+    )
+
+
+def _place_in_groups(
+    mentions: dict[str, PersonMention], fresh: set[str], joined: list[tuple[str, str, float]]
+) -> list[PersonMention]:
+    """Give the fresh mentions their group: the pairs the model joins, over the fresh
+    mentions and the groups the existing mentions are in (two existing groups a fresh mention
+    joins become one, named by the smaller). Returns the mentions changed."""
+    from coresponder.linkage.engine.person_review import components
+
+    def node(uid: str) -> str:
+        return uid if uid in fresh else f"group:{mentions[uid].cluster_id}"
+
+    edges = [(node(a), node(b)) for a, b, _ in joined]
+    nodes = set(fresh) | {n for edge in edges for n in edge}
+    roots = components(nodes, edges)
+    members: dict[str, list[str]] = {}
+    for item, root in roots.items():
+        members.setdefault(root, []).append(item)
+    target: dict[str, str] = {}
+    for items in members.values():
+        groups = sorted((i[6:] for i in items if i.startswith("group:")), key=_group_order)
+        name = groups[0] if groups else min((i for i in items), key=_group_order)
+        for item in items:
+            target[item] = name
+    best: dict[str, float] = {}
+    for a, b, p in joined:
+        best[a], best[b] = max(best.get(a, 0.0), p), max(best.get(b, 0.0), p)
+    changed = []
+    for uid, mention in mentions.items():
+        if uid in fresh:
+            mention.cluster_id = target.get(uid, uid)
+            mention.cluster_probability = best.get(uid)
+            changed.append(mention)
+            continue
+        moved = target.get(f"group:{mention.cluster_id}", mention.cluster_id)
+        if moved != mention.cluster_id or uid in best:
+            mention.cluster_id = moved
+            strongest = max(best.get(uid, 0.0), mention.cluster_probability or 0.0)
+            mention.cluster_probability = strongest or None
+            changed.append(mention)
+    return changed
+
+
+def _group_order(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (1 << 62, value)
+
+
+def _add_candidates(
+    agency: Any,
+    review: list[tuple[str, str, float]],
+    scored: dict[tuple[str, str], tuple[float, float]],
+    result: Any,
+    mentions: dict[str, PersonMention],
+    *,
+    keep_pending: bool,
+) -> int:
+    """One candidate per two people (the most probable pair: confirming it joins them),
+    never for two already one person or a pair decided before. Returns how many wait."""
+    from coresponder.linkage.engine.person_review import add_breakdown, field_evidence
+    from coresponder.linkage.selectors import people_groups
+
+    if not keep_pending:
+        LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).delete()
+    known = set(LinkCandidate.objects.filter(agency=agency).values_list("left_id", "right_id"))
+    people = people_groups(agency.pk)
+    seen = {frozenset((people[a], people[b])) for a, b in known}
+    prior = {
+        "field": "prior", "label": "Before comparing (the prior)", "left": "", "right": "",
+        "verdict": "", "level": "", "weight": round(result.prior_weight, 2),
+    }  # fmt: skip
+    fresh = []
+    for a, b, p in sorted(review, key=lambda pair: -pair[2]):
+        left, right = sorted((int(a), int(b)))
+        both = frozenset((people[left], people[right]))
+        if (left, right) in known or len(both) == 1 or both in seen:
+            continue
+        seen.add(both)
+        lm, rm = mentions[str(left)], mentions[str(right)]
+        evidence = field_evidence(_fields(lm), _fields(rm))
+        fresh.append(
+            LinkCandidate(
+                agency=agency, left=lm, right=rm, match_probability=p,
+                match_weight=scored.get((a, b), (p, 0.0))[1], model_version=result.model_version,
+                evidence=[*add_breakdown(evidence, result.breakdown.get((a, b))), prior],
+            )
+        )  # fmt: skip
+    LinkCandidate.objects.bulk_create(fresh, batch_size=2_000)
+    return LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).count()
 
 
 def _fields(mention: PersonMention) -> dict[str, str]:

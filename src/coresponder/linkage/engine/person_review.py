@@ -174,15 +174,27 @@ class ScoredPairs:
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight
     breakdown: dict[tuple[str, str], dict[str, tuple[str, float]]]  # field: (level, weight)
     model_version: str
-    model_source: str  # trained on these mentions, or "default"
+    model_source: str  # trained on these mentions, "default", or "given"
     prior_weight: float
+    model: Any = None  # the PersonModel used (store it to link new mentions later)
 
 
-def score_pairs(frame: pd.DataFrame, *, threshold: float, today: date | None = None) -> ScoredPairs:
+def score_pairs(
+    frame: pd.DataFrame,
+    *,
+    threshold: float,
+    today: date | None = None,
+    existing: pd.DataFrame | None = None,
+    model: Any = None,
+) -> ScoredPairs:
     """Like ``link_persons(frame, threshold=..., keep_pairs=True)`` on DuckDB (the same
     cleaning, the same choice of model), but with Splink keeping its intermediate columns, so
     each pair says which level of each comparison it fell in and what that level weighed
-    (with its term-frequency adjustment)."""
+    (with its term-frequency adjustment).
+
+    Incremental: with ``existing`` mentions (linked before) and the ``model`` used then, only
+    the pairs with a mention of ``frame`` are scored (new against new and new against
+    existing; Splink's link-and-dedupe of the two tables), not existing against existing."""
     from coresponder.linkage.engine import persons
     from coresponder.linkage.engine.splink_backends import make_backend
 
@@ -190,18 +202,35 @@ def score_pairs(frame: pd.DataFrame, *, threshold: float, today: date | None = N
     engine = make_backend("duckdb")
     try:
         mentions, _ = person_cleaning.clean_mentions(frame, today=today)
-        if int(mentions["linkable"].sum()) < persons.MIN_TRAINING_MENTIONS:
+        tables = [persons._training_frame(mentions, ())]
+        if existing is not None:
+            old, _ = person_cleaning.clean_mentions(existing, today=today)
+            tables.append(persons._training_frame(old, ()))
+        rows = sum(len(table) for table in tables)
+        if model is not None:
+            source = "given"
+            if model.model_version == persons.default_model().model_version:
+                source = "default"
+        elif rows < persons.MIN_TRAINING_MENTIONS:
             model, source = persons.default_model(), "default"
         else:
             model, source = persons.train(mentions, backend=engine), "trained"
-        linkable = persons._training_frame(mentions, ())
         settings = model.settings_for(engine.db_api().sql_dialect.sql_dialect_str)
         if source == "default":
-            persons._fit_default_to_small_file(settings, model, len(linkable))
+            persons._fit_default_to_small_file(settings, model, rows)
         settings["retain_intermediate_calculation_columns"] = True
-        linker = persons._linker(engine, linkable, settings)
-        predictions = linker.inference.predict(threshold_match_probability=threshold)
-        scored = predictions.as_pandas_dataframe()
+        linker = persons._linker(engine, tables[0], settings)  # new against new
+        scored = linker.inference.predict(threshold_match_probability=threshold)
+        scored = scored.as_pandas_dataframe()
+        if len(tables) > 1:  # new against existing (never existing against existing)
+            from splink import Linker
+
+            across = Linker(
+                [engine.table(t) for t in tables], {**settings, "link_type": "link_only"},
+                db_api=engine.db_api(), set_up_basic_logging=False,
+            )  # fmt: skip
+            found = across.inference.predict(threshold_match_probability=threshold)
+            scored = pd.concat([scored, found.as_pandas_dataframe()], ignore_index=True)
         prior = float(settings["probability_two_random_records_match"])
         levels = _level_labels(settings)
     finally:
@@ -222,6 +251,7 @@ def score_pairs(frame: pd.DataFrame, *, threshold: float, today: date | None = N
         model_version=model.model_version,
         model_source=source,
         prior_weight=math.log2(prior / (1 - prior)),
+        model=model,
     )
 
 
