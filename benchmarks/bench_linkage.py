@@ -264,6 +264,33 @@ def bench_scale(count: int, threshold: float) -> dict[str, Any]:
     return figures
 
 
+def bench_incremental(count: int, new: int = 1_000) -> dict[str, Any]:
+    """``new`` mentions linked against ``count`` existing ones with a stored model (the
+    engine part of ``coresponder link run`` after the first run: reading and writing the
+    rows through Django are not in it)."""
+    from coresponder.linkage.engine.person_review import score_pairs
+    from coresponder.linkage.engine.persons import default_model
+    from coresponder.linkage.engine.synthetic_persons import make_mentions
+
+    say(f"incremental: generating {count + new:,} synthetic mentions")
+    mentions = make_mentions(count + new, seed=12).drop(columns="person_id")
+    mentions = mentions.sample(frac=1.0, random_state=12).reset_index(drop=True)
+    existing, fresh = mentions.iloc[:count], mentions.iloc[count:]
+    model = default_model()  # stands for the model stored by the first run
+    start = time.perf_counter()
+    result = score_pairs(fresh, threshold=0.80, existing=existing, model=model)
+    seconds = time.perf_counter() - start
+    figures = {
+        "existing": count,
+        "new": new,
+        "seconds": round(seconds, 2),
+        "pairs_at_or_above_0_80": len(result.pairs),
+        "peak_rss_gib": round(peak_rss_gib(), 2),
+    }
+    say(f"incremental: {figures}")
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="febrl4,febrl3,fake1000,scale")
@@ -287,6 +314,8 @@ def main() -> None:
         results["fake_1000"] = bench_fake_1000(args.threshold)
     if "scale" in parts:
         results["scale"] = bench_scale(count, args.threshold)
+    if "incremental" in parts:  # not in the default run: --only incremental
+        results["incremental"] = bench_incremental(count)
     results["load_average"] = " ".join(f"{load:.2f}" for load in os.getloadavg())
     say("BENCH-RESULT " + json.dumps(results))
 
