@@ -275,10 +275,14 @@ def frequent_people(
     members: dict[int, list[int]] = {}
     for pk, owner in groups.items():
         members.setdefault(owner, []).append(pk)
-    mentions = {
-        m.pk: m
-        for m in PersonMention.objects.filter(agency_id=agency_id).select_related("call__triage")
-    }
+    # a person needs at least as many mentions as the rule's smaller count: read only theirs
+    fewest = min(rule.min_half_year, rule.min_year)
+    members = {key: pks for key, pks in members.items() if len(pks) >= fewest}
+    wanted = [pk for pks in members.values() for pk in pks]
+    mentions = {}
+    for start in range(0, len(wanted), 5_000):
+        chunk = PersonMention.objects.filter(pk__in=wanted[start : start + 5_000])
+        mentions.update({m.pk: m for m in chunk.select_related("call__triage", "person")})
     open_people = set(
         Case.objects.filter(agency_id=agency_id)
         .exclude(status=Case.Status.CLOSED)
