@@ -15,8 +15,9 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
+# The spark extra too: the person-linkage test runs the model on Spark's local mode.
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 
 demo: install
 	$(BIN)/coresponder init
