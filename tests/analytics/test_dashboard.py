@@ -250,3 +250,29 @@ def test_it_reads_periods() -> None:
     assert parse_period("2026").label == "2026"
     with pytest.raises(ValueError):
         parse_period("2026-13")
+
+
+def test_it_shows_the_departments_work(personas: Personas, client_for) -> None:
+    from datetime import date
+
+    from coresponder.plans import services as plans
+    from coresponder.training.models import Certificate, Course, Officer
+
+    course = Course.objects.create(
+        agency=personas.agency, code="CIT40", title="CIT 40-hour course", kind="cit", hours=40
+    )
+    for badge, shift, trained in (("1", "days", True), ("2", "days", False), ("3", "nights", True)):
+        officer = Officer.objects.create(
+            agency=personas.agency, badge=badge, name=f"Officer {badge}", shift=shift,
+            district="North",
+        )  # fmt: skip
+        if trained:
+            Certificate.objects.create(
+                officer=officer, course=course, issued_on=date(2025, 1, 1), expires_on=None
+            )
+    consult = plans.consult_ask(actor=personas.officer, question="Advice, please.")
+    plans.consult_answer(actor=personas.worker_a, consult=consult, answer="Call us at once.")
+    html = client_for(personas.supervisor).get(reverse("analytics:dashboard")).content.decode()
+    assert "The department's work" in html and "CIT 40-hour course" in html
+    assert "67 %" in html  # 2 of 3 active officers hold a current certificate
+    assert "Consults answered" in html and "100 %" in html

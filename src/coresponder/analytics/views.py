@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from coresponder.access.policy import requires
 from coresponder.access.roles import Capability
 from coresponder.analytics import selectors
+from coresponder.analytics.department import department_figures
 from coresponder.analytics.metrics.frames import MODES
 from coresponder.analytics.services import Filters, PeriodError, parse_period
 from coresponder.triage.engine.policy import MODE_LABELS
@@ -56,11 +59,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         user=request.user, period=parse_period(period), filters=filters, version=version
     )
     query = request.GET.urlencode()
-    return render(
-        request,
-        "analytics/dashboard.html",
-        {"form": form, "dashboard": dashboard, "query": query, "mode_labels": MODE_LABELS},
-    )
+    as_of = min(timezone.localdate(), (parse_period(period).end - timedelta(days=1)).date())
+    context = {
+        "form": form,
+        "dashboard": dashboard,
+        "query": query,
+        "mode_labels": MODE_LABELS,
+        "department": department_figures(request.user.agency_id, as_of=as_of),  # type: ignore[union-attr]
+    }
+    return render(request, "analytics/dashboard.html", context)
 
 
 @requires(Capability.VIEW_AGGREGATES, audits="each download (the chart, period and filters)")
