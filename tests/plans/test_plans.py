@@ -157,7 +157,7 @@ def test_the_briefing_api_for_a_cad_client(personas: Personas, setting) -> None:
     assert answer.status_code == 200
     body = answer.json()
     assert body["plans"][0]["person_name"] == "Leo Marsh" and body["premise_notes"] == []
-    assert set(body["plans"][0]) == {"person_name", *PLAN, "review_by"}
+    assert set(body["plans"][0]) == {"person_name", *PLAN, "review_by", "photo_url"}
     assert client.get(f"/api/v1/calls/{call.public_id}").status_code == 403  # scope
     with time_machine.travel(timezone.now() + timedelta(days=91)):
         assert client.get(f"/api/v1/calls/{call.public_id}/briefing").json()["plans"] == []
@@ -226,3 +226,40 @@ def test_a_consult_becomes_a_case(personas: Personas) -> None:
         )
     with pytest.raises(services.PlanError, match="Write the question"):
         services.consult_ask(actor=personas.officer, question="  ")
+
+
+# ---- A photo on a plan ----------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_consented_photo_shows_with_the_current_plan_only(personas: Personas, setting) -> None:
+    person, call = setting
+    plan = _plan(personas, person)
+    with pytest.raises(services.PlanError, match="who consented"):
+        services.plan_photo_set(
+            actor=personas.worker_a, plan=plan, expected_version=plan.version, data=PNG,
+            consent=" ",
+        )  # fmt: skip
+    with pytest.raises(services.PlanError, match="JPEG or PNG"):
+        services.plan_photo_set(
+            actor=personas.worker_a, plan=plan, expected_version=plan.version,
+            data=b"<svg onload=alert(1)>", consent="Leo, 2026-11-20",
+        )  # fmt: skip
+    services.plan_photo_set(
+        actor=personas.worker_a, plan=plan, expected_version=plan.version, data=PNG,
+        consent="Leo Marsh, signed 2026-11-20",
+    )  # fmt: skip
+    photo_url = reverse("plans:photo", args=[plan.public_id])
+    officer = sign_in(Client(), personas.officer)
+    assert officer.get(photo_url).status_code == 404  # not approved yet
+    services.approve(actor=personas.supervisor, record=plan, expected_version=plan.version)
+    assert photo_url in _officer_call_page(personas, call)
+    shown = officer.get(photo_url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    assert shown.content == PNG
+    with time_machine.travel(timezone.now() + timedelta(days=91)):
+        assert sign_in(Client(), personas.officer).get(photo_url).status_code == 404
+    plan.refresh_from_db()
+    services.plan_photo_remove(actor=personas.worker_a, plan=plan, expected_version=plan.version)
+    assert officer.get(photo_url).status_code == 404

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from coresponder.access.api import api_requires
 from coresponder.access.roles import Capability
@@ -25,6 +25,7 @@ class PlanOut(Schema):
     de_escalation: str
     who_to_call: str
     review_by: str
+    photo_url: str = Field("", description="Present when the person consented to a photo.")
 
 
 class NoteOut(Schema):

@@ -56,6 +56,11 @@ class ResponsePlan(Approvable):
     de_escalation = models.TextField(blank=True)
     who_to_call = models.CharField(max_length=300, default="The on-call social worker")
     co_author = models.CharField(max_length=200, blank=True)  # the person or a caregiver
+    # A photo only with the person's consent (who gave it, when): stored with the plan, shown
+    # only where the plan is, and read through an audited view.
+    photo = models.BinaryField(null=True, blank=True, editable=False)
+    photo_type = models.CharField(max_length=20, blank=True)  # image/jpeg or image/png
+    photo_consent = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["agency", "person", "status"], name="plan_person_idx")]

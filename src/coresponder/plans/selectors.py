@@ -33,6 +33,7 @@ class PlanForOfficers:
     de_escalation: str
     who_to_call: str
     review_by: Any
+    photo_url: str = ""  # when the plan carries a photo the person consented to
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def briefing_for_call(*, user: Any, call: Call, via: str = "page") -> Briefing |
             de_escalation=plan.de_escalation,
             who_to_call=plan.who_to_call,
             review_by=plan.review_by,
+            photo_url=_photo_url(plan),
         )
         for plan in _current(ResponsePlan.objects.filter(agency_id=call.agency_id))
         .filter(person_id__in=people)
@@ -88,6 +90,36 @@ def briefing_for_call(*, user: Any, call: Call, via: str = "page") -> Briefing |
         data={"plans": len(plans), "notes": len(notes), "via": via},
     )
     return Briefing(plans, notes)
+
+
+def _photo_url(plan: ResponsePlan) -> str:
+    from django.urls import reverse
+
+    if not plan.photo_type:
+        return ""
+    return reverse("plans:photo", kwargs={"public_id": plan.public_id})
+
+
+def plan_photo(*, user: Any, public_id: Any) -> tuple[bytes, str]:
+    """A plan's photo: for those who work cases, or for those who may read safety notes while
+    the plan is approved and current (as in a briefing); else 404. Audited."""
+    plan = (
+        ResponsePlan.objects.filter(agency_id=user.agency_id, public_id=_uuid(public_id))
+        .exclude(photo_type="")
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    works_cases = has_capability(user, Capability.VIEW_CASES)
+    if not works_cases and not (
+        has_capability(user, Capability.VIEW_SAFETY_NOTES) and plan.is_current()
+    ):
+        raise Http404
+    audit_record(
+        actor=user, action=AuditAction.PLAN_VIEWED, object_type="response_plan",
+        object_id=plan.public_id, data={"photo": True},
+    )  # fmt: skip
+    return bytes(plan.photo or b""), plan.photo_type
 
 
 def _notes_for(call: Call) -> list[NoteForOfficers]:

@@ -286,3 +286,53 @@ def consult_to_case(*, actor: Any, consult: Consult, first_name: str, last_name:
             object_id=consult.public_id, data={"case": str(case.public_id)},
         )  # fmt: skip
     return case
+
+
+# ---- A photo on a plan ----------------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+PHOTO_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def photo_type_of(data: bytes) -> str:
+    """The image type by its first bytes (a file's name or claimed type is not trusted)."""
+    return next((kind for magic, kind in PHOTO_SIGNATURES.items() if data.startswith(magic)), "")
+
+
+def plan_photo_set(
+    *, actor: Any, plan: ResponsePlan, expected_version: int, data: bytes, consent: str
+) -> ResponsePlan:
+    """Put a photo on a plan, with the consent it rests on; like any change, the plan waits
+    for approval again before officers see it."""
+    _require(actor, Capability.EDIT_CASES, plan.agency_id)
+    consent = " ".join(consent.split())
+    if not consent:
+        raise PlanError("Say who consented to the photo, and when.", "photo_consent")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PlanError("The photo is larger than 2 MB: choose a smaller one.", "photo")
+    kind = photo_type_of(data)
+    if not kind:
+        raise PlanError("The photo must be a JPEG or PNG image.", "photo")
+    with transaction.atomic():
+        _save_versioned(actor, plan, expected_version, {
+            "photo": data, "photo_type": kind, "photo_consent": consent[:200],
+            "status": Approvable.Status.DRAFT, "approved_by": None, "approved_at": None,
+        })  # fmt: skip
+        audit_record(
+            actor=actor, action=AuditAction.PLAN_SAVED, object_type="response_plan",
+            object_id=plan.public_id, data={"photo": kind, "bytes": len(data)},
+        )  # fmt: skip
+    return plan
+
+
+def plan_photo_remove(*, actor: Any, plan: ResponsePlan, expected_version: int) -> None:
+    """Take the photo off (consent withdrawn); officers stop seeing it at once."""
+    _require(actor, Capability.EDIT_CASES, plan.agency_id)
+    with transaction.atomic():
+        _save_versioned(
+            actor, plan, expected_version, {"photo": None, "photo_type": "", "photo_consent": ""}
+        )
+        audit_record(
+            actor=actor, action=AuditAction.PLAN_SAVED, object_type="response_plan",
+            object_id=plan.public_id, data={"photo": "removed"},
+        )  # fmt: skip

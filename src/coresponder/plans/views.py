@@ -233,3 +233,50 @@ def consult_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "can_answer": can_answer,
     }
     return render(request, "plans/consult.html", context)
+
+
+# ---- A photo on a plan ----------------------------------------------------------------------
+
+
+@requires(
+    Capability.VIEW_SAFETY_NOTES,
+    audits="each photo shown (workers; officers only while the plan is current)",
+    not_found_when_denied=True,
+)
+def plan_photo_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    data, kind = selectors.plan_photo(user=_user(request), public_id=public_id)
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires(
+    Capability.EDIT_CASES, audits="each photo put on or taken off", not_found_when_denied=True
+)
+@require_POST
+def plan_photo_upload_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user=user, public_id=public_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        if request.POST.get("action") == "remove":
+            services.plan_photo_remove(actor=user, plan=plan, expected_version=version)
+            messages.success(request, "Photo taken off the plan.")
+        else:
+            upload = request.FILES.get("photo")
+            if upload is None:
+                raise services.PlanError("Choose a photo.", "photo")
+            if upload.size is not None and upload.size > services.MAX_PHOTO_BYTES:
+                raise services.PlanError("The photo is larger than 2 MB: choose a smaller one.")
+            services.plan_photo_set(
+                actor=user, plan=plan, expected_version=version, data=upload.read(),
+                consent=request.POST.get("photo_consent", ""),
+            )  # fmt: skip
+            messages.success(request, "Photo added. The plan waits for approval again.")
+    except services.PlanError as error:
+        messages.error(request, str(error))
+    return redirect("plans:plan", public_id=plan.public_id)
