@@ -188,9 +188,7 @@ PAGES: dict[str, Expectation] = {
     "plans:plan_decide": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "plans:note_new": Expectation("get", statuses=only(CASE_WORKERS)),
     "plans:photo": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
-    "plans:photo_upload": Expectation(
-        "post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)
-    ),
+    "plans:photo_upload": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "plans:note_decide": Expectation("post", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),
     "plans:consults": Expectation(
         "get", statuses=only({"officer": 200, "social_worker": 200, "supervisor": 200})
