@@ -172,11 +172,33 @@ class ScoredPairs:
     model's own breakdown: the sum of the weights and the prior's is the pair's weight)."""
 
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight
-    breakdown: dict[tuple[str, str], dict[str, tuple[str, float]]]  # field: (level, weight)
+    scored: pd.DataFrame  # the same pairs with Splink's intermediate columns
+    levels: dict[str, list[tuple[str, float | None]]]  # each comparison's levels
     model_version: str
     model_source: str  # trained on these mentions, "default", or "given"
     prior_weight: float
     model: Any = None  # the PersonModel used (store it to link new mentions later)
+
+    def breakdown(
+        self, wanted: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, tuple[str, float]]]:
+        """For the ``wanted`` pairs (``unique_id_l, unique_id_r``): per comparison, the level
+        the pair fell in and its weight (read only for these: there may be millions)."""
+        if not wanted or not len(self.scored):
+            return {}
+        keys = list(zip(self.scored["unique_id_l"].astype(str),
+                        self.scored["unique_id_r"].astype(str), strict=True))  # fmt: skip
+        rows = self.scored[[key in wanted for key in keys]]
+        out: dict[tuple[str, str], dict[str, tuple[str, float]]] = {}
+        for row in rows.to_dict("records"):
+            fields = {}
+            for name, known in self.levels.items():
+                level_factor = float(row.get(f"bf_{name}", 1.0) or 0.0)
+                factor = level_factor * float(row.get(f"bf_tf_adj_{name}", 1.0) or 1.0)
+                weight = math.log2(factor) if factor else -99.0
+                fields[name] = (_label_of(known, level_factor), weight)
+            out[(str(row["unique_id_l"]), str(row["unique_id_r"]))] = fields
+        return out
 
 
 def score_pairs(
@@ -235,19 +257,12 @@ def score_pairs(
         levels = _level_labels(settings)
     finally:
         engine.close()
-    breakdown: dict[tuple[str, str], dict[str, tuple[str, float]]] = {}
-    for row in scored.to_dict("records"):
-        fields = {}
-        for name, known in levels.items():
-            level_factor = float(row.get(f"bf_{name}", 1.0) or 0.0)
-            factor = level_factor * float(row.get(f"bf_tf_adj_{name}", 1.0) or 1.0)
-            fields[name] = (_label_of(known, level_factor), math.log2(factor) if factor else -99.0)
-        breakdown[(str(row["unique_id_l"]), str(row["unique_id_r"]))] = fields
     columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
     pairs = scored[columns].copy() if len(scored) else pd.DataFrame(columns=columns)
     return ScoredPairs(
         pairs=pairs,
-        breakdown=breakdown,
+        scored=scored,
+        levels=levels,
         model_version=model.model_version,
         model_source=source,
         prior_weight=math.log2(prior / (1 - prior)),
