@@ -18,6 +18,7 @@ from coresponder.audit.services import audit_record
 from coresponder.calls.models import Call, CallUnit
 from coresponder.linkage.engine.repeat import HALF_YEAR_DAYS, FrequentRule
 from coresponder.linkage.models import CallLocation
+from coresponder.triage.models import TriageDecision
 
 
 def frequent_rule() -> FrequentRule:
@@ -279,10 +280,20 @@ def frequent_people(
     fewest = min(rule.min_half_year, rule.min_year)
     members = {key: pks for key, pks in members.items() if len(pks) >= fewest}
     wanted = [pk for pks in members.values() for pk in pks]
-    mentions = {}
+    mentions: dict[int, Any] = {}
     for start in range(0, len(wanted), 5_000):
+        # The mention's own columns and its person; not the call (a wide row with the source
+        # row and narrative): its time is copied on the mention, its triage flag read below.
         chunk = PersonMention.objects.filter(pk__in=wanted[start : start + 5_000])
-        mentions.update({m.pk: m for m in chunk.select_related("call__triage", "person")})
+        mentions.update({m.pk: m for m in chunk.select_related("person")})
+    call_ids = [m.call_id for m in mentions.values() if m.call_id]
+    behavioural: set[int] = set()
+    for start in range(0, len(call_ids), 5_000):
+        behavioural.update(
+            TriageDecision.objects.filter(
+                call_id__in=call_ids[start : start + 5_000], behavioural_health=True
+            ).values_list("call_id", flat=True)
+        )
     open_people = set(
         Case.objects.filter(agency_id=agency_id)
         .exclude(status=Case.Status.CLOSED)
@@ -291,12 +302,11 @@ def frequent_people(
     people: list[dict[str, Any]] = []
     for key, pks in members.items():
         group = [mentions[pk] for pk in pks]
-        calls = {m.call_id: m.call for m in group if m.call_id and m.call is not None}
+        calls = {m.call_id: m.received_at for m in group if m.call_id and m.received_at}
         if len(calls) < min(rule.min_half_year, rule.min_year):
             continue
-        times = [c.received_at for c in calls.values()]
-        bh = [bool(getattr(getattr(c, "triage", None), "behavioural_health", False))
-              for c in calls.values()]  # fmt: skip
+        times = list(calls.values())
+        bh = [call_id in behavioural for call_id in calls]
         counts = count_windows(times, bh, now=now)
         if not rule.is_frequent(year=counts.days_365, half_year=counts.half_year):
             continue
