@@ -409,6 +409,9 @@ def _add_domain_commands() -> None:
     main.add_command(training)
     main.add_command(directory)
     main.add_command(disclosures_command)
+    from coresponder.analytics.commands import export_group
+
+    main.add_command(export_group)
     from coresponder.linkage.repeat_commands import repeat_callers_command, run_command
 
     link.add_command(run_command)

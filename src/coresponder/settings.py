@@ -220,6 +220,12 @@ FOLLOW_UP_HOURS = env_int("COREPONDER_FOLLOW_UP_HOURS", 48, minimum=1)
 # at least the second number in 6 months (defaults: more than 4 a year, or 2 or more in 6 months).
 FREQUENT_CALLS_12_MONTHS = env_int("COREPONDER_FREQUENT_CALLS_12_MONTHS", 5, minimum=1)
 FREQUENT_CALLS_6_MONTHS = env_int("COREPONDER_FREQUENT_CALLS_6_MONTHS", 2, minimum=1)
+# The open-data export: every combination of the quasi-identifiers is shared by at least K
+# released calls (k-anonymity); smaller groups are generalised, then suppressed or withheld.
+OPEN_DATA_K = env_int("COREPONDER_OPEN_DATA_K", 11, minimum=2)
+OPEN_DATA_QUASI_IDENTIFIERS = env_list(
+    "COREPONDER_OPEN_DATA_QUASI_IDENTIFIERS", "location,category"
+)
 # Days a partner has to answer a sent referral before it shows as overdue on the worker's day.
 REFERRAL_ANSWER_DAYS = env_int("COREPONDER_REFERRAL_ANSWER_DAYS", 5, minimum=1)
 # Days a partner's signed link to one referral keeps working.

@@ -124,6 +124,7 @@ class AuditAction(IntEnum):
     PLACE_ALIAS_SET = 1421
     OUTCOMES_VIEWED = 1500
     OUTCOMES_CHART_DOWNLOADED = 1501
+    OPEN_DATA_EXPORTED = 1502
 
     PLAN_SAVED = 1600
     PLAN_APPROVED = 1601
@@ -335,4 +336,6 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     "(kind, people reached).",
     AuditAction.OUTREACH_CASE_LINKED: "A case was linked to the outreach it came from.",
     AuditAction.PARTNERSHIP_SAVED: "A standing partnership was recorded (the partner).",
+    AuditAction.OPEN_DATA_EXPORTED: "The de-identified open-data calls dataset was written "
+    "(period, rows released and withheld, k).",
 }
