@@ -409,9 +409,10 @@ def _add_domain_commands() -> None:
     main.add_command(training)
     main.add_command(directory)
     main.add_command(disclosures_command)
-    from coresponder.analytics.commands import export_group
+    from coresponder.analytics.commands import export_group, report_command
 
     main.add_command(export_group)
+    main.add_command(report_command)
     from coresponder.linkage.repeat_commands import repeat_callers_command, run_command
 
     link.add_command(run_command)

@@ -93,6 +93,7 @@ PAGES: dict[str, Expectation] = {
     ),
     "triage:report": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
     "analytics:dashboard": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
+    "analytics:report": Expectation("get", statuses=only({"supervisor": 200, "analyst": 200})),
     "analytics:chart_csv": Expectation(
         "get", {"name": "referral_funnel"}, only({"supervisor": 200, "analyst": 200})
     ),

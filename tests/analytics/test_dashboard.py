@@ -276,3 +276,25 @@ def test_it_shows_the_departments_work(personas: Personas, client_for) -> None:
     assert "The department's work" in html and "CIT 40-hour course" in html
     assert "67 %" in html  # 2 of 3 active officers hold a current certificate
     assert "Consults answered" in html and "100 %" in html
+
+
+def test_it_writes_the_report_as_pdf_csv_and_json(
+    personas: Personas, program: Program, client_for, tmp_path
+) -> None:
+    from click.testing import CliRunner
+
+    from coresponder.cli import main
+
+    client = client_for(personas.supervisor)
+    pdf = client.get(reverse("analytics:report"), {"period": "2025-05", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    data = client.get(reverse("analytics:report"), {"period": "2025-05", "format": "json"}).json()
+    assert data["small_cells_suppressed"] is True and "calls_by_mode" in data["charts"]
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        main, ["report", "--period", "2025-05", "--format", "csv", "--out", str(out),
+               "--agency", "testville"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("section,name,row,column,value")
+    assert client.get(reverse("analytics:report"), {"format": "doc"}).status_code == 404

@@ -7,4 +7,5 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("chart/<slug:name>.csv", views.chart_csv_view, name="chart_csv"),
+    path("report/", views.report_view, name="report"),
 ]

@@ -85,3 +85,31 @@ def chart_csv_view(request: HttpRequest, name: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerows(chart.csv_rows())
     return response
+
+
+@requires(Capability.VIEW_AGGREGATES, audits="each report written (period and format)")
+def report_view(request: HttpRequest) -> HttpResponse:
+    """The program report for the period chosen, as a PDF, CSV or JSON download (small
+    cells suppressed: the report leaves the program)."""
+    from coresponder.analytics.report import FORMATS, render_report
+    from coresponder.audit.actions import AuditAction
+    from coresponder.audit.services import audit_record
+
+    _, period, _, _ = _parse(request)
+    fmt = request.GET.get("format", "pdf")
+    if fmt not in FORMATS:
+        raise Http404
+    try:
+        parsed = parse_period(period)
+    except PeriodError as error:
+        raise Http404 from error
+    user: Any = request.user
+    data = render_report(user.agency, parsed, fmt)
+    audit_record(
+        actor=user, action=AuditAction.OUTCOMES_REPORT_WRITTEN, object_type="agency",
+        object_id=user.agency_id, data={"period": parsed.code, "format": fmt},
+    )  # fmt: skip
+    types = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
+    response = HttpResponse(data, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="report-{parsed.code}.{fmt}"'
+    return response

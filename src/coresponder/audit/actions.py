@@ -125,6 +125,7 @@ class AuditAction(IntEnum):
     OUTCOMES_VIEWED = 1500
     OUTCOMES_CHART_DOWNLOADED = 1501
     OPEN_DATA_EXPORTED = 1502
+    OUTCOMES_REPORT_WRITTEN = 1503
 
     PLAN_SAVED = 1600
     PLAN_APPROVED = 1601
@@ -338,4 +339,6 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.PARTNERSHIP_SAVED: "A standing partnership was recorded (the partner).",
     AuditAction.OPEN_DATA_EXPORTED: "The de-identified open-data calls dataset was written "
     "(period, rows released and withheld, k).",
+    AuditAction.OUTCOMES_REPORT_WRITTEN: "The program report was written (period and format; small "
+    "cells suppressed).",
 }
