@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -70,6 +70,3 @@ def send(personas: Personas, referral: Any, **extra: Any) -> Any:
     return services.referral_send(
         actor=personas.worker_a, referral=referral, expected_version=referral.version, **extra
     )
-
-
-TODAY = date.today

@@ -38,14 +38,15 @@ def render_report(agency: Any, period: Period, fmt: str) -> bytes:
         return json.dumps(_as_json(agency, dashboard, department), indent=2).encode()
     if fmt == "csv":
         return _as_csv(dashboard).encode()
+    bars = {name: _bars(chart) for name, chart in dashboard.charts.items()}
     html = render_to_string(
         "analytics/report.html",
         {
             "agency": agency,
             "dashboard": dashboard,
             "department": department,
-            "bars": {name: _bars(chart) for name, chart in dashboard.charts.items()},
-            "bar_heights": {name: 18 * len(_bars(c)) + 6 for name, c in dashboard.charts.items()},
+            "bars": bars,
+            "bar_heights": {name: 18 * len(chart_bars) + 6 for name, chart_bars in bars.items()},
             "written_at": timezone.now(),
         },
     )

@@ -24,7 +24,6 @@ from coresponder.plans.forms import (
     PlanForm,
     PremiseNoteForm,
 )
-from coresponder.plans.models import ResponsePlan
 
 
 def _user(request: HttpRequest) -> Any:
@@ -150,11 +149,6 @@ def note_new_view(request: HttpRequest) -> HttpResponse:
 def note_decide_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     note = selectors.note_get(user=_user(request), public_id=public_id)
     return _decide(request, note, "/plans/")
-
-
-def person_plans(user: Any, person: Any) -> list[ResponsePlan]:
-    """For the person page: their plans (workers only)."""
-    return selectors.plans_of_person(user=user, person=person)
 
 
 # ---- Officer consults -----------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import time, timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -110,6 +109,9 @@ def demo_directory() -> Directory:
     )
 
 
+# Each partner service's organisation id, as demo_directory() writes it.
+_ORGANIZATION_OF = {name: _id("org", org_name) for name, org_name, *_ in PARTNERS}
+
 # What a partner answers, in order, and how often a referral ends each way.
 ENDINGS = (
     (("accepted", "engaged", "completed"), 4),
@@ -150,14 +152,14 @@ def load_demo_referrals(agency: Agency, *, seed: int = 1, limit: int = 60) -> in
 def _refer(rng: random.Random, case: Case, need: str) -> None:
     worker = case.assigned_to
     service_id = _id("service", SERVICE_FOR_NEED[need])
-    organization = next(o for o in demo_directory().organizations if _serves(o, service_id))
+    organization_id = _ORGANIZATION_OF[SERVICE_FOR_NEED[need]]
     today = timezone.localdate()
     if need in services.CATEGORIES_OF_NEED:
         services.consent_record(
             actor=worker, person=case.person,
             categories=["identity", "contact", services.CATEGORIES_OF_NEED[need]],
             purposes=["referral", "care_coordination"],
-            recipient_organization_id=organization.id, signed_on=today - timedelta(days=3),
+            recipient_organization_id=organization_id, signed_on=today - timedelta(days=3),
             expires_on=today + timedelta(days=365), method="written",
             signed_by=case.person.display_name,
         )  # fmt: skip
@@ -175,13 +177,6 @@ def _refer(rng: random.Random, case: Case, need: str) -> None:
         )  # fmt: skip
     if not steps and rng.random() < 0.5:
         _make_overdue(referral)
-
-
-def _serves(organization: Any, service_id: str) -> bool:
-    return any(
-        s.id == service_id and s.organization_id == organization.id
-        for s in demo_directory().services
-    )
 
 
 def _make_overdue(referral: Referral) -> None:
