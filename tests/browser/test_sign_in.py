@@ -84,6 +84,7 @@ def test_it_takes_a_new_person_through_the_notice_and_enrolment_to_their_home_pa
             "People",
             "Referrals",
             "Repeat calls",
+            "Frequent people",
             "Plans",
             "Consults",
             "Conferences",

@@ -4,6 +4,7 @@ frequent people, the outreach list and its "start outreach"; who may see names."
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import AuditEvent
-from coresponder.calls.engine.records import PersonRecord
+from coresponder.calls.engine.records import PersonRecord, UnitRecord
 from coresponder.cases.models import Case, PersonCall
 from coresponder.cases.services import person_create
 from coresponder.linkage import selectors, services
@@ -34,15 +35,19 @@ ROBERT = [
     ("ROBERT SMITHRES", "1980-06-04", "503-555-2301"),
     ("SMITHERS ROBERT", "1980-06-04", "(503) 555-2301"),
 ]
+HOUR = timedelta(hours=1)
 PLACEHOLDERS = [("UNKNOWN", "1900-01-01", "999-999-9999"), ("JOHN DOE", "", "")]
 
 
 def _call_with(personas: Personas, name: str, dob: str, phone: str, days_ago: int) -> None:
+    received = NOW - timedelta(days=days_ago)
     make_call(
         personas.agency,
-        received_at=NOW - timedelta(days=days_ago),
+        received_at=received,
         address_raw="1452 HAZEL ST",
         persons=[PersonRecord(role="subject", name=name, date_of_birth=dob, phone=phone)],
+        # an hour of one police unit on each call, for the unit-hours
+        units=[UnitRecord(unit_id="2A31", dispatched_at=received, cleared_at=received + HOUR)],
     )
 
 
@@ -248,3 +253,69 @@ def test_who_may_see_people(personas: Personas, linked: services.PeopleSummary) 
         for name in ("linkage:people", "linkage:outreach", "linkage:review"):
             assert client.get(reverse(name)).status_code == 403, (user, name)
         assert client.get(reverse("linkage:person") + "?key=1").status_code == 404
+
+
+def _robert(personas: Personas) -> dict[str, Any]:
+    people = selectors.frequent_people(agency_id=personas.agency.pk, actor=None, now=NOW)
+    return next(p for p in people if "SMITHERS" in p["name"].upper())
+
+
+def test_a_person_has_windows_police_hours_and_calls_per_month(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    robert = _robert(personas)
+    year = robert["counts"].days_365
+    assert robert["police_unit_hours"] == pytest.approx(year * 1.0)
+    history = selectors.person_history(user=personas.worker_a, key=robert["key"], now=NOW)
+    assert history.counts.days_365 == year and history.reasons
+    assert history.police_unit_hours == pytest.approx(year * 1.0)
+    assert sum(calls for _, calls, _ in history.months) == year
+    page = sign_in(Client(), personas.worker_a).get(
+        reverse("linkage:person") + f"?key={robert['key']}"
+    )
+    text = page.content.decode()
+    assert "Police unit-hours" in text and "Calls per month" in text and "Frequent:" in text
+
+
+def test_the_trend_of_people(personas: Personas, linked: services.PeopleSummary) -> None:
+    year = _robert(personas)["counts"].days_365
+    months = selectors.people_trend(user=personas.supervisor, months=3, now=NOW)
+    assert len(months) == 3 and months[-1].month_end == NOW
+    assert months[-1].frequent_people == 1  # Robert; the placeholders are never one person
+    assert months[-1].calls_with_frequent_people == year
+    assert months[-1].calls == len(ROBERT) + len(PLACEHOLDERS) * 3 + 1
+    # four months earlier, Robert had only the calls made before then
+    assert months[0].calls_with_frequent_people < year
+    page = sign_in(Client(), personas.supervisor).get(reverse("linkage:trend")).content.decode()
+    assert "naming a frequent person" in page
+
+
+def test_the_command_line_lists_people(personas: Personas, linked: services.PeopleSummary) -> None:
+    from click.testing import CliRunner
+
+    from coresponder.cli import main
+
+    both = CliRunner().invoke(main, ["repeat-callers", "--agency", "testville"])
+    assert both.exit_code == 0, both.output
+    assert "Places with" in both.output and "SMITHERS" in both.output.upper()
+    people = CliRunner().invoke(
+        main, ["repeat-callers", "--agency", "testville", "--of", "people", "--format", "json"]
+    )
+    listed = json.loads(people.output)
+    assert list(listed) == ["people"]
+    robert = next(p for p in listed["people"] if "SMITHERS" in p["name"].upper())
+    assert robert["police_unit_hours"] >= 5 and robert["on_caseload"] is False
+    assert AuditEvent.objects.filter(action=AuditAction.REPEAT_PEOPLE_LISTED).exists()
+    later = CliRunner().invoke(
+        main, ["repeat-callers", "--agency", "testville", "--of", "people", "--since", "2030-01-01"]
+    )
+    assert "People with" in later.output and "SMITHERS" not in later.output.upper()
+
+
+def test_the_menu_leads_to_the_people_for_those_who_may_see_names(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    worker = sign_in(Client(), personas.worker_a).get(reverse("core:home")).content.decode()
+    assert "Frequent people" in worker
+    officer = sign_in(Client(), personas.officer).get(reverse("core:home")).content.decode()
+    assert "Frequent people" not in officer

@@ -16,6 +16,7 @@ class NavItem:
     label: str
     url_name: str
     capability: Capability
+    also: Capability | None = None  # a second capability the page needs (names, say)
 
 
 NAVIGATION = [
@@ -26,6 +27,9 @@ NAVIGATION = [
     NavItem("People", "cases:people", Capability.VIEW_CASES),
     NavItem("Referrals", "referrals:list", Capability.VIEW_CASES),
     NavItem("Repeat calls", "linkage:places", Capability.VIEW_REPEAT_CALLS),
+    NavItem(
+        "Frequent people", "linkage:people", Capability.VIEW_CASES, Capability.VIEW_CALL_PERSONS
+    ),
     NavItem("Plans", "plans:overview", Capability.VIEW_CASES),
     NavItem("Training", "training:home", Capability.MANAGE_TRAINING),
     NavItem("My training", "training:mine", Capability.VIEW_OWN_TRAINING),
@@ -54,9 +58,10 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     for item in NAVIGATION:
         # One place may be reached through either of two capabilities (consults): listed once.
-        if has_capability(user, item.capability) and not any(
-            i["url"] == reverse(item.url_name) for i in items
-        ):
+        allowed = has_capability(user, item.capability) and (
+            item.also is None or has_capability(user, item.also)
+        )
+        if allowed and not any(i["url"] == reverse(item.url_name) for i in items):
             url = reverse(item.url_name)
             label = item.label
             if item.url_name == "notifications:list":

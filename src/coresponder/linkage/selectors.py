@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
@@ -135,18 +136,38 @@ def place_history(*, user: Any, location: str, now: datetime | None = None) -> P
     )
 
 
-def police_unit_hours(calls: QuerySet[Call]) -> float:
-    """Hours police units spent on these calls: from dispatch (or en route, or on scene) to
-    clear, for units of type police with both times."""
-    busy = ExpressionWrapper(F("cleared_at") - F("dispatched_at"), output_field=DurationField())
-    total = (
+_BUSY = ExpressionWrapper(F("cleared_at") - F("dispatched_at"), output_field=DurationField())
+
+
+def _police_units(calls: Any) -> QuerySet[CallUnit]:
+    """Police units on these calls with a dispatch and a clear time, cleared after dispatch."""
+    return (
         CallUnit.objects.filter(call__in=calls, unit_type="police")
         .exclude(dispatched_at=None)
         .exclude(cleared_at=None)
         .filter(cleared_at__gte=F("dispatched_at"))
-        .aggregate(total=Sum(busy))["total"]
     )
+
+
+def police_unit_hours(calls: QuerySet[Call]) -> float:
+    """Hours police units spent on these calls: from dispatch to clear, for units of type
+    police with both times."""
+    total = _police_units(calls).aggregate(total=Sum(_BUSY))["total"]
     return total.total_seconds() / 3600 if total else 0.0
+
+
+def police_hours_by_call(call_ids: list[int]) -> dict[int, float]:
+    """The same hours, per call (read in chunks: a list may name thousands of calls)."""
+    hours: dict[int, float] = {}
+    for start in range(0, len(call_ids), 5_000):
+        rows = (
+            _police_units(call_ids[start : start + 5_000])
+            .values("call_id")
+            .annotate(total=Sum(_BUSY))
+            .values_list("call_id", "total")
+        )
+        hours.update({call: total.total_seconds() / 3600 for call, total in rows if total})
+    return hours
 
 
 def _months(rows: QuerySet[CallLocation]) -> list[tuple[datetime, int, int]]:
@@ -253,16 +274,58 @@ def people_as_of(agency_id: int) -> datetime:
     return min(now, latest) if latest else now
 
 
+def _candidate_groups(agency_id: int, rule: FrequentRule) -> dict[int, list[int]]:
+    """Each person's mention ids, for the people with at least as many mentions as the rule's
+    smaller count: no one with fewer can meet it, so only theirs are read."""
+    members: dict[int, list[int]] = {}
+    for pk, owner in people_groups(agency_id).items():
+        members.setdefault(owner, []).append(pk)
+    fewest = min(rule.min_half_year, rule.min_year)
+    return {key: pks for key, pks in members.items() if len(pks) >= fewest}
+
+
+def _mentions_by_id(pks: list[int]) -> dict[int, Any]:
+    from coresponder.linkage.models import PersonMention
+
+    mentions: dict[int, Any] = {}
+    for start in range(0, len(pks), 5_000):
+        # The mention's own columns and its person; not the call (a wide row with the source
+        # row and narrative): its time is copied on the mention, its triage flag read apart.
+        chunk = PersonMention.objects.filter(pk__in=pks[start : start + 5_000])
+        mentions.update({m.pk: m for m in chunk.select_related("person")})
+    return mentions
+
+
+def _behavioural_calls(call_ids: list[int]) -> set[int]:
+    behavioural: set[int] = set()
+    for start in range(0, len(call_ids), 5_000):
+        behavioural.update(
+            TriageDecision.objects.filter(
+                call_id__in=call_ids[start : start + 5_000], behavioural_health=True
+            ).values_list("call_id", flat=True)
+        )
+    return behavioural
+
+
+def _calls_of(group: list[Any]) -> dict[int, datetime]:
+    """A person's calls (one entry per call, however many times the call names them)."""
+    return {m.call_id: m.received_at for m in group if m.call_id and m.received_at}
+
+
+def _year_hours(calls: dict[int, datetime], hours: dict[int, float], now: datetime) -> float:
+    start = _since(now, 365)
+    return sum(hours.get(call, 0.0) for call, at in calls.items() if start < at <= now)
+
+
 def frequent_people(
     *, agency_id: int, actor: Any, outreach: bool = False, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """The people (groups of mentions) who meet the frequent-caller rule, most calls in 12
-    months first: windows, behavioural-health share, last call, names as written, whether on
-    a caseload, why listed. With ``outreach``, only those not on a caseload."""
+    months first: windows, behavioural-health share, police unit-hours in 12 months, last
+    call, names as written, whether on a caseload, why listed. With ``outreach``, only those
+    not on a caseload."""
     from coresponder.cases.models import Case
     from coresponder.linkage.engine.repeat import count_windows
-    from coresponder.linkage.models import PersonMention
-    from coresponder.linkage.services import best_mention
 
     now = now or people_as_of(agency_id)
     rule = frequent_rule()
@@ -272,28 +335,10 @@ def frequent_people(
         agency_id=agency_id,
         data={"rule": rule.describe()},
     )
-    groups = people_groups(agency_id)
-    members: dict[int, list[int]] = {}
-    for pk, owner in groups.items():
-        members.setdefault(owner, []).append(pk)
-    # a person needs at least as many mentions as the rule's smaller count: read only theirs
-    fewest = min(rule.min_half_year, rule.min_year)
-    members = {key: pks for key, pks in members.items() if len(pks) >= fewest}
-    wanted = [pk for pks in members.values() for pk in pks]
-    mentions: dict[int, Any] = {}
-    for start in range(0, len(wanted), 5_000):
-        # The mention's own columns and its person; not the call (a wide row with the source
-        # row and narrative): its time is copied on the mention, its triage flag read below.
-        chunk = PersonMention.objects.filter(pk__in=wanted[start : start + 5_000])
-        mentions.update({m.pk: m for m in chunk.select_related("person")})
-    call_ids = [m.call_id for m in mentions.values() if m.call_id]
-    behavioural: set[int] = set()
-    for start in range(0, len(call_ids), 5_000):
-        behavioural.update(
-            TriageDecision.objects.filter(
-                call_id__in=call_ids[start : start + 5_000], behavioural_health=True
-            ).values_list("call_id", flat=True)
-        )
+    members = _candidate_groups(agency_id, rule)
+    mentions = _mentions_by_id([pk for pks in members.values() for pk in pks])
+    call_ids = sorted({m.call_id for m in mentions.values() if m.call_id})
+    behavioural = _behavioural_calls(call_ids)
     open_people = set(
         Case.objects.filter(agency_id=agency_id)
         .exclude(status=Case.Status.CLOSED)
@@ -302,30 +347,35 @@ def frequent_people(
     people: list[dict[str, Any]] = []
     for key, pks in members.items():
         group = [mentions[pk] for pk in pks]
-        calls = {m.call_id: m.received_at for m in group if m.call_id and m.received_at}
-        if len(calls) < min(rule.min_half_year, rule.min_year):
-            continue
-        times = list(calls.values())
-        bh = [call_id in behavioural for call_id in calls]
-        counts = count_windows(times, bh, now=now)
+        calls = _calls_of(group)
+        counts = count_windows(list(calls.values()), [c in behavioural for c in calls], now=now)
         if not rule.is_frequent(year=counts.days_365, half_year=counts.half_year):
             continue
         caseload = next((m.person for m in group if m.person_id in open_people), None)
-        if outreach and caseload is not None:
-            continue
-        best = best_mention(group)
-        people.append(
-            {
-                "key": key, "name": best.name, "dob": best.dob, "counts": counts,
-                "days_365": counts.days_365,
-                "bh_share": counts.behavioural_health_share,
-                "names": sorted({m.name for m in group if m.name}),
-                "mentions": len(group), "on_caseload": caseload,
-                "reasons": rule.reasons(year=counts.days_365, half_year=counts.half_year),
-            }
-        )  # fmt: skip
+        if not (outreach and caseload is not None):
+            people.append(_person_row(key, group, calls, counts, caseload, rule))
+    # police hours only for the people listed: one grouped query over their calls
+    hours = police_hours_by_call(sorted({c for p in people for c in p["calls"]}))
+    for person in people:
+        person["police_unit_hours"] = _year_hours(person.pop("calls"), hours, now)
     people.sort(key=lambda p: (-int(p["days_365"]), str(p["name"])))
     return people
+
+
+def _person_row(
+    key: int, group: list[Any], calls: dict[int, datetime], counts: Any, caseload: Any,
+    rule: FrequentRule,
+) -> dict[str, Any]:  # fmt: skip
+    from coresponder.linkage.services import best_mention
+
+    best = best_mention(group)
+    return {
+        "key": key, "name": best.name, "dob": best.dob, "counts": counts,
+        "days_365": counts.days_365, "bh_share": counts.behavioural_health_share,
+        "calls": calls, "names": sorted({m.name for m in group if m.name}),
+        "mentions": len(group), "on_caseload": caseload,
+        "reasons": rule.reasons(year=counts.days_365, half_year=counts.half_year),
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -335,9 +385,14 @@ class PersonHistory:
     calls: list[Call]
     case: Any | None
     candidates: list[Any]
+    counts: Any  # engine.repeat.Counts over the rolling windows
+    reasons: list[str]  # why the person meets the frequent-caller rule (empty: does not)
+    police_unit_hours: float  # in the 12 months
+    months: list[tuple[datetime, int, int]]  # month, calls, behavioural-health calls
 
 
-def person_history(*, user: Any, key: int) -> PersonHistory:
+def person_history(*, user: Any, key: int, now: datetime | None = None) -> PersonHistory:
+    from coresponder.linkage.engine.repeat import count_windows
     from coresponder.linkage.models import LinkCandidate
 
     mentions = group_mentions(user.agency_id, key)
@@ -347,18 +402,94 @@ def person_history(*, user: Any, key: int) -> PersonHistory:
         actor=user, action=AuditAction.REPEAT_PERSON_VIEWED, object_type="person_group",
         object_id=key, data={"mentions": len(mentions)},
     )  # fmt: skip
+    now = now or people_as_of(user.agency_id)
     pks = [m.pk for m in mentions]
+    calls_at = _calls_of(mentions)
+    behavioural = _behavioural_calls(sorted(calls_at))
+    counts = count_windows(list(calls_at.values()), [c in behavioural for c in calls_at], now=now)
     calls = list(
-        Call.objects.filter(pk__in={m.call_id for m in mentions if m.call_id})
-        .select_related("triage")
-        .order_by("-received_at")[:100]
+        Call.objects.filter(pk__in=calls_at).select_related("triage").order_by("-received_at")[:100]
     )
     candidates = list(
         LinkCandidate.objects.filter(Q(left_id__in=pks) | Q(right_id__in=pks))
         .select_related("left", "right", "decided_by")
         .order_by("-created_at")
     )
-    return PersonHistory(key, mentions, calls, on_caseload(mentions), candidates)
+    rule = frequent_rule()
+    return PersonHistory(
+        key=key, mentions=mentions, calls=calls, case=on_caseload(mentions),
+        candidates=candidates, counts=counts,
+        reasons=rule.reasons(year=counts.days_365, half_year=counts.half_year),
+        police_unit_hours=_year_hours(calls_at, police_hours_by_call(sorted(calls_at)), now),
+        months=_person_months(calls_at, behavioural, now, ZoneInfo(user.agency.time_zone)),
+    )  # fmt: skip
+
+
+def _person_months(
+    calls: dict[int, datetime], behavioural: set[int], now: datetime, zone: ZoneInfo
+) -> list[tuple[datetime, int, int]]:
+    """Calls per calendar month (agency time) over the 12 months, for the person's chart."""
+    start = _since(now, 365)
+    monthly: dict[datetime, list[int]] = {}
+    for call, at in calls.items():
+        if start < at <= now:
+            local = timezone.localtime(at, zone)
+            month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            tally = monthly.setdefault(month, [0, 0])
+            tally[0] += 1
+            tally[1] += call in behavioural
+    return [(month, n, bh) for month, (n, bh) in sorted(monthly.items())]
+
+
+@dataclass(frozen=True)
+class PeopleTrendMonth:
+    month_end: datetime
+    frequent_people: int
+    calls_with_frequent_people: int  # distinct calls naming one of them, in the 12 months
+    calls: int  # all the agency's calls in those 12 months
+
+
+def people_trend(
+    *, user: Any, months: int = 12, now: datetime | None = None
+) -> list[PeopleTrendMonth]:
+    """For each of the last ``months`` month ends: how many people met the rule then, and
+    what share of the year's calls named one of them. People are grouped as linked today:
+    a link found later is applied to earlier months too (the same person, then as now)."""
+    from bisect import bisect_right
+
+    agency_id = user.agency_id
+    now = now or people_as_of(agency_id)
+    audit_record(actor=user, action=AuditAction.REPEAT_TREND_VIEWED,
+                 data={"months": months, "of": "people"})  # fmt: skip
+    rule = frequent_rule()
+    mentions = _mentions_by_id(
+        [pk for pks in _candidate_groups(agency_id, rule).values() for pk in pks]
+    )
+    members: dict[int, list[Any]] = {}
+    for pk, owner in people_groups(agency_id).items():
+        if pk in mentions:
+            members.setdefault(owner, []).append(mentions[pk])
+    people = []
+    for group in members.values():
+        calls = sorted(_calls_of(group).items(), key=lambda item: item[1])
+        people.append(([c for c, _ in calls], [at for _, at in calls]))
+    out = []
+    first_of_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for back in range(months - 1, -1, -1):
+        end = _months_before(first_of_month, back) if back else now
+        frequent, named = 0, set()
+        for call_ids, times in people:
+            upto = bisect_right(times, end)
+            year = upto - bisect_right(times, _since(end, 365))
+            half = upto - bisect_right(times, _since(end, HALF_YEAR_DAYS))
+            if rule.is_frequent(year=year, half_year=half):
+                frequent += 1
+                named.update(call_ids[upto - year : upto])
+        total = Call.objects.filter(
+            agency_id=agency_id, received_at__gt=_since(end, 365), received_at__lte=end
+        ).count()
+        out.append(PeopleTrendMonth(end, frequent, len(named), total))
+    return out
 
 
 def review_queue(*, user: Any, status: str = "pending") -> list[Any]:

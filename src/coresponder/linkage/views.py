@@ -77,21 +77,29 @@ def _bars(months: list[tuple[Any, int, int]], peak: int) -> list[dict[str, Any]]
     ]  # fmt: skip
 
 
-@requires(Capability.VIEW_REPEAT_CALLS, audits="each reading of the trend")
-def trend_view(request: HttpRequest) -> HttpResponse:
-    months = selectors.repeat_trend(user=request.user)
+def _share_rows(months: list[Any], part: str) -> list[dict[str, Any]]:
+    """Bar geometry for a trend: the share ``part`` (an attribute) is of each month's calls."""
     rows = []
     for index, month in enumerate(months):
-        share = month.calls_at_frequent_places / month.calls if month.calls else 0.0
+        share = getattr(month, part) / month.calls if month.calls else 0.0
         height = round(share * 100)
         rows.append(
             {"month": month, "share": share, "h": height, "y": 100 - height, "x": index * 44}
         )
+    return rows
+
+
+@requires(Capability.VIEW_REPEAT_CALLS, audits="each reading of the trend (places and people)")
+def trend_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    rows = _share_rows(selectors.repeat_trend(user=user), "calls_at_frequent_places")
+    people_rows = _share_rows(selectors.people_trend(user=user), "calls_with_frequent_people")
     context = {
         "rows": rows,
+        "people_rows": people_rows,
         "rule": selectors.frequent_rule().describe(),
         "chart_width": max(len(rows), 1) * 44,
-        "as_of": selectors.as_of(request.user.agency_id),  # type: ignore[union-attr]
+        "as_of": selectors.as_of(user.agency_id),
     }
     return render(request, "linkage/trend.html", context)
 
@@ -142,8 +150,17 @@ def _key(request: HttpRequest, source: Any) -> int:
 def person_view(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.VIEW_CALL_PERSONS):
         raise Http404
-    history = selectors.person_history(user=request.user, key=_key(request, request.GET))
-    return render(request, "linkage/person.html", {"history": history})
+    user: Any = request.user
+    history = selectors.person_history(user=user, key=_key(request, request.GET))
+    peak = max((calls for _, calls, _ in history.months), default=0)
+    bars = _bars(history.months, peak)
+    context = {
+        "history": history,
+        "bars": bars,
+        "chart_width": max(len(bars), 1) * 34,
+        "as_of": selectors.people_as_of(user.agency_id),
+    }
+    return render(request, "linkage/person.html", context)
 
 
 @requires(Capability.EDIT_CASES, audits="the outreach started (the service audits)")
