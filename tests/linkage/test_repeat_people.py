@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -319,3 +320,44 @@ def test_the_menu_leads_to_the_people_for_those_who_may_see_names(
     assert "Frequent people" in worker
     officer = sign_in(Client(), personas.officer).get(reverse("core:home")).content.decode()
     assert "Frequent people" not in officer
+
+
+def test_only_corroborated_pairs_join_without_review() -> None:
+    """A nickname at the same place, with nothing else, never joins two people on its own:
+    the date of birth, the phone, or both names exactly must agree."""
+    from coresponder.linkage.engine.person_review import ScoredPairs
+
+    def levels(exact: float, other: float) -> list[tuple[str, float | None]]:
+        return [("missing", None), ("exact", exact), ("close", other)]
+
+    scored = pd.DataFrame(
+        {
+            "unique_id_l": ["1", "2", "3", "4"],
+            "unique_id_r": ["9", "9", "9", "9"],
+            "bf_first_name": [60.0, 8.0, 8.0, 8.0],  # exact, then a nickname
+            "bf_last_name": [60.0, 60.0, 60.0, 60.0],
+            "bf_dob": [1.0, 1.0, 700.0, 1.0],  # missing, missing, the same date, missing
+            "bf_phone": [1.0, 1.0, 1.0, 2000.0],
+        }
+    )
+    pairs = ScoredPairs(
+        pairs=scored[["unique_id_l", "unique_id_r"]], scored=scored,
+        levels={"first_name": levels(60.0, 8.0), "last_name": levels(60.0, 2.0),
+                "dob": levels(700.0, 0.01), "phone": levels(2000.0, 1e-9)},
+        model_version="m", model_source="given", prior_weight=-10.0,
+    )  # fmt: skip
+    assert pairs.corroborated() == {("1", "9"), ("3", "9"), ("4", "9")}
+
+
+def test_two_namesakes_with_different_dates_of_birth_are_never_one_person() -> None:
+    """A mention with no date of birth matches two namesakes equally well: the strongest pair
+    joins, the join that would put two dates of birth in one group waits for a person."""
+    from coresponder.linkage.engine.person_review import constrained_components, dates_close
+
+    assert dates_close("1980-06-04", "1980-04-06") and dates_close("1980-06-04", "1980-06-05")
+    assert not dates_close("1980-06-04", "1991-09-22")
+    dates = {"a": {"1964-03-08"}, "b": {"1991-09-22"}, "c": {"1964-03-08"}}
+    pairs = [("a", "x", 0.99), ("b", "x", 0.98), ("a", "c", 0.97)]
+    groups, refused = constrained_components(["a", "b", "c", "x"], pairs, dates)
+    assert groups == {"a": "a", "x": "a", "c": "a", "b": "b"}
+    assert refused == [("b", "x", 0.98)]

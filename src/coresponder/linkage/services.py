@@ -273,15 +273,21 @@ def link_people(*, actor: Any, agency: Any, today: Any = None, full: bool = Fals
             ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
         ].itertuples(index=False)
     }
+    corroborated = result.corroborated()
     joined, review = sort_pairs(
         [(a, b, p) for (a, b), (p, _) in scored.items()],
         cluster_threshold=CLUSTER_THRESHOLD,
         review_threshold=REVIEW_THRESHOLD,
-        may_join_alone=lambda a, b: source[a] == source[b] == PersonMention.Source.CALL,
+        # two call mentions, and more than a name and a place in common: a sparse mention
+        # joined on its own could bridge two people into one (it waits for review instead)
+        may_join_alone=lambda a, b: (
+            source[a] == source[b] == PersonMention.Source.CALL and (a, b) in corroborated
+        ),
     )
     with transaction.atomic():
         mentions = {str(m.pk): m for m in PersonMention.objects.filter(agency=agency)}
-        changed = _place_in_groups(mentions, {str(row[0]) for row in fresh_rows}, joined)
+        changed, refused = _place_in_groups(mentions, {str(row[0]) for row in fresh_rows}, joined)
+        review.extend(refused)  # sure to the model, but two dates of birth: a person decides
         for uid in {str(row[0]) for row in fresh_rows}:
             mentions[uid].model_version = result.model_version
         _save_groups(changed)
@@ -334,18 +340,21 @@ def _audit_people_run(actor: Any, agency: Any, summary: PeopleSummary) -> None:
 
 def _place_in_groups(
     mentions: dict[str, PersonMention], fresh: set[str], joined: list[tuple[str, str, float]]
-) -> list[PersonMention]:
+) -> tuple[list[PersonMention], list[tuple[str, str, float]]]:
     """Give the fresh mentions their group: the pairs the model joins, over the fresh
     mentions and the groups the existing mentions are in (two existing groups a fresh mention
-    joins become one, named by the smaller). Returns the mentions changed."""
-    from coresponder.linkage.engine.person_review import components
+    joins become one, named by the smaller), strongest pair first and never two groups
+    whose dates of birth differ. Returns the mentions changed and the pairs refused."""
+    from coresponder.linkage.engine.person_review import constrained_components
 
     def node(uid: str) -> str:
         return uid if uid in fresh else f"group:{mentions[uid].cluster_id}"
 
-    edges = [(node(a), node(b)) for a, b, _ in joined]
-    nodes = set(fresh) | {n for edge in edges for n in edge}
-    roots = components(nodes, edges)
+    edges = [(node(a), node(b), p) for a, b, p in joined]
+    nodes = set(fresh) | {n for a, b, _ in edges for n in (a, b)}
+    roots, refused_edges = constrained_components(nodes, edges, _dates_of(mentions, nodes))
+    refused_nodes = {(a, b) for a, b, _ in refused_edges}
+    refused = [pair for pair, edge in zip(joined, edges, strict=True) if edge[:2] in refused_nodes]
     members: dict[str, list[str]] = {}
     for item, root in roots.items():
         members.setdefault(root, []).append(item)
@@ -356,7 +365,7 @@ def _place_in_groups(
         for item in items:
             target[item] = name
     best: dict[str, float] = {}
-    for a, b, p in joined:
+    for a, b, p in set(joined) - set(refused):
         best[a], best[b] = max(best.get(a, 0.0), p), max(best.get(b, 0.0), p)
     changed = []
     for uid, mention in mentions.items():
@@ -371,7 +380,24 @@ def _place_in_groups(
             strongest = max(best.get(uid, 0.0), mention.cluster_probability or 0.0)
             mention.cluster_probability = strongest or None
             changed.append(mention)
-    return changed
+    return changed, refused
+
+
+def _dates_of(mentions: dict[str, PersonMention], nodes: set[str]) -> dict[str, set[str]]:
+    """Each node's full dates of birth: a fresh mention's own, or every date in a group."""
+    wanted_groups = {n[6:] for n in nodes if n.startswith("group:")}
+    dates: dict[str, set[str]] = {}
+    for uid, mention in mentions.items():
+        if uid in nodes:
+            key = uid
+        elif mention.cluster_id in wanted_groups:
+            key = f"group:{mention.cluster_id}"
+        else:
+            continue
+        born, _ = _birth(mention.dob)
+        if born is not None:
+            dates.setdefault(key, set()).add(born.isoformat())
+    return dates
 
 
 def _group_order(value: str) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from coresponder.linkage.engine import person_cleaning
@@ -138,6 +139,47 @@ def components(
     return {node: find(node) for node in parent}
 
 
+def dates_close(a: str, b: str) -> bool:
+    """Whether one person could have two full dates of birth written so: the same, day and
+    month swapped, or a typo."""
+    return _compare_dob((a, None), (b, None)) != "disagree"
+
+
+def constrained_components(
+    ids: Iterable[str],
+    pairs: Iterable[tuple[str, str, float]],
+    dates: Mapping[str, Iterable[str]],
+) -> tuple[dict[str, str], list[tuple[str, str, float]]]:
+    """Groups like ``components``, joined strongest pair first, but never joining two groups
+    whose dates of birth no typo explains (a cannot-link constraint): a mention with no date
+    of birth matches two namesakes equally well and would otherwise make them one person.
+    ``dates``: each id's full dates of birth (ISO). Returns the groups and the pairs refused,
+    which a person may still confirm."""
+    parent: dict[str, str] = {i: i for i in ids}
+    known: dict[str, set[str]] = {i: set(dates.get(i, ())) for i in parent}
+
+    def find(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    refused = []
+    for a, b, probability in sorted(pairs, key=lambda pair: -pair[2]):
+        if a not in parent or b not in parent:
+            continue
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if any(not dates_close(x, y) for x in known[ra] for y in known[rb]):
+            refused.append((a, b, probability))
+            continue
+        low, high = sorted((ra, rb), key=_order)
+        parent[high] = low
+        known[low] |= known.pop(high)
+    return {node: find(node) for node in parent}, refused
+
+
 def _order(value: str) -> tuple[int, str]:
     return (int(value), "") if value.isdigit() else (1 << 62, value)
 
@@ -199,6 +241,32 @@ class ScoredPairs:
                 fields[name] = (_label_of(known, level_factor), weight)
             out[(str(row["unique_id_l"]), str(row["unique_id_r"]))] = fields
         return out
+
+    def corroborated(self) -> set[tuple[str, str]]:
+        """The pairs whose match rests on more than a name and a place: the same date of
+        birth, the same phone, or both names exactly the same. A sparse mention (a nickname
+        and an address, nothing else) can score high on a rare name at a rare place; joined
+        on its own it would bridge two people into one, so it waits for a person instead."""
+        if not len(self.scored):
+            return set()
+        frame = self.scored
+        exact = {name: self._exact(frame, name) for name in ("first_name", "last_name", "dob",
+                                                             "phone")}  # fmt: skip
+        names = exact["first_name"] & exact["last_name"]
+        keep = names | exact["dob"] | exact["phone"]
+        left = frame["unique_id_l"].astype(str)[keep]
+        right = frame["unique_id_r"].astype(str)[keep]
+        return set(zip(left, right, strict=True))
+
+    def _exact(self, frame: pd.DataFrame, name: str) -> pd.Series:
+        """Whether each pair fell in the comparison's exact level (its first after the null
+        one), known by that level's Bayes factor: Splink keeps the factors, not the levels."""
+        column = f"bf_{name}"
+        levels = [factor for level, factor in self.levels.get(name, []) if level != "missing"]
+        if not levels or levels[0] is None or column not in frame:
+            return pd.Series(False, index=frame.index)
+        factors = frame[column].astype(float).to_numpy()
+        return pd.Series(np.isclose(factors, levels[0], rtol=1e-9), index=frame.index)
 
 
 def score_pairs(
