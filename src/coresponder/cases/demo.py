@@ -160,14 +160,25 @@ def _encounter(rng: random.Random, worker: User, case: Case, call: Call) -> None
     )
 
 
+# What became of the follow-up after a crisis contact: reached by phone or on a visit,
+# declined, not reached, or not tried before the task was closed. People differ: about two in
+# five take up follow-up, the rest rarely do (published engagement in follow-up care is about
+# a third of the people served, SF SCRT). Most attempts are made within the 48 hours.
+FOLLOW_UPS = ("reached_phone", "reached_visit", "declined", "not_reached", "not_tried")
+FOLLOW_UP_WEIGHTS = {True: (40, 20, 5, 15, 20), False: (3, 2, 15, 40, 40)}  # takes it up?
+
+
 def _close_follow_ups(rng: random.Random, worker: User, case: Case) -> None:
-    """The follow-ups of past encounters were done; a few people need a call today."""
-    for task in Task.objects.filter(case=case, status=Task.Status.OPEN):
+    """Each crisis contact's follow-up task: the contact made (a follow-up encounter, most
+    within 48 hours) or not, then the task closed; a few people need a call today."""
+    weights = FOLLOW_UP_WEIGHTS[rng.random() < 0.4]
+    for task in Task.objects.filter(case=case, status=Task.Status.OPEN).select_related("encounter"):
+        what = rng.choices(FOLLOW_UPS, weights=weights)[0]
+        outcome = "Closed without a contact."
+        if what != "not_tried" and task.encounter is not None:
+            outcome = _follow_up_contact(rng, worker, case, task.encounter.started_at, what)
         services.task_complete(
-            actor=worker,
-            task=task,
-            expected_version=task.version,
-            outcome=rng.choice(["Reached by phone.", "Visited; doing better.", "No answer twice."]),
+            actor=worker, task=task, expected_version=task.version, outcome=outcome
         )
     if rng.random() < 0.3:
         services.task_create(
@@ -176,6 +187,30 @@ def _close_follow_ups(rng: random.Random, worker: User, case: Case) -> None:
             title="Check in by phone",
             due_at=timezone.now() + timedelta(hours=rng.randint(-20, 8)),
         )
+
+
+def _follow_up_contact(
+    rng: random.Random, worker: User, case: Case, after: datetime, what: str
+) -> str:
+    """Record the follow-up contact (``what``) some hours after the crisis contact; the
+    task's outcome in words."""
+    hours = rng.uniform(3, 44) if rng.random() < 0.8 else rng.uniform(48, 120)
+    started = after + timedelta(hours=hours)
+    if started > timezone.now():
+        return "Closed without a contact."
+    kind = Encounter.Kind.FOLLOW_UP if what == "reached_visit" else Encounter.Kind.PHONE
+    outcome, words = {
+        "reached_phone": (Encounter.Outcome.RESOLVED, "Reached by phone."),
+        "reached_visit": (Encounter.Outcome.REFERRAL, "Visited; doing better."),
+        "declined": (Encounter.Outcome.DECLINED, "Reached; did not want more help."),
+        "not_reached": (Encounter.Outcome.NOT_FOUND, "No answer twice."),
+    }[what]
+    services.encounter_record(
+        actor=worker, case=case, kind=kind, started_at=started,
+        ended_at=started + timedelta(minutes=rng.randint(10, 45)), outcome=outcome,
+        summary=words,
+    )  # fmt: skip
+    return words
 
 
 def _assessment(rng: random.Random, worker: User, case: Case) -> None:
