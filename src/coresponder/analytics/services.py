@@ -28,16 +28,28 @@ from coresponder.analytics.metrics import compute_dashboard
 from coresponder.analytics.metrics.base import CATALOGUE, MetricResult, Params
 from coresponder.analytics.metrics.frames import MODES, PROGRAM_MODES, Frames
 from coresponder.analytics.metrics.suppression import suppress_matrix
+from coresponder.audit.actions import AuditAction
+from coresponder.audit.models import AuditEvent
 from coresponder.calls.models import Call, ImportBatch
-from coresponder.cases.models import Encounter, Task
+from coresponder.cases.models import Encounter, PersonCall, Task
 from coresponder.linkage.models import CallLocation
 from coresponder.referrals.models import Referral
 from coresponder.triage.models import DispatcherAnswer, TriageDecision
 
 CACHE_SECONDS = 6 * 3600
+# Audited actions that add, rewrite or remove placed calls and links from calls to people.
+LINKAGE_ACTIONS = (
+    AuditAction.LINKAGE_RUN,
+    AuditAction.LINK_CONFIRMED,
+    AuditAction.LINK_REJECTED,
+    AuditAction.PERSONS_UNMERGED,
+    AuditAction.PLACE_ALIAS_SET,
+    AuditAction.OUTREACH_STARTED,
+)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 RESPONSE_BINS = (5, 10, 15, 20, 30, 45, 60)  # minutes; the last bin is "60+"
 FUNNEL = ("sent", "accepted", "engaged", "completed")
+CHART_COLUMNS = ("received_at", "on_scene_at", "mode_dispatched", "eligible")
 HEADLINES = (
     "program_share",
     "diversion_rate",
@@ -174,13 +186,20 @@ class Dashboard:
 
 
 def data_version(agency_id: int) -> str:
-    """What changes whenever the agency's data does, read from small tables and indexes only.
+    """What changes whenever the agency's data does, read from small tables and from the ends
+    of indexes only: no count over millions of rows (at 5,000,000 calls three such counts took
+    0.65 s of every cached request).
 
     Calls: every call is written by an import batch (a file or the live feed), so the batches'
     count, sums of rows and latest times change with any new or updated call; the highest call
-    id is read from the index as well. Triage: the count and highest id of decisions, and of the
-    dispatchers' answers. Case records: count and latest change of encounters, tasks and
-    referrals (small tables). Linkage: the count of placed calls.
+    id is read from the index as well. Triage: the highest decision id (decisions are added
+    with their calls, and removed only with them), the count and highest id of the
+    dispatchers' answers. Linkage: the highest placed call and link from a call to a person
+    (any new row), and the latest audited linkage action (a run that places calls or links
+    people afresh, a confirmed, rejected or undone link, a place alias, outreach), as those
+    also rewrite or remove rows. Case records: count and latest change of encounters,
+    tasks and referrals (small tables). The frames' snapshots (``snapshot.py``) are kept under
+    this version too, so it must change with anything ``extract`` reads.
     """
     parts: list[Any] = [
         ImportBatch.objects.filter(agency_id=agency_id)
@@ -194,11 +213,15 @@ def data_version(agency_id: int) -> str:
             finished=Max("finished_at"),
         ),
         Call.objects.filter(agency_id=agency_id).aggregate(last=Max("id")),
-        TriageDecision.objects.filter(agency_id=agency_id)
-        .order_by()
-        .aggregate(n=Count("pk"), last=Max("id")),
+        TriageDecision.objects.filter(agency_id=agency_id).aggregate(last=Max("id")),
         DispatcherAnswer.objects.order_by().aggregate(n=Count("pk"), last=Max("id")),
-        CallLocation.objects.filter(agency_id=agency_id).count(),
+        CallLocation.objects.aggregate(last=Max("call_id")),
+        PersonCall.objects.aggregate(last=Max("id")),
+        # one query per action: each reads the end of the action's index
+        [
+            AuditEvent.objects.filter(action=action).aggregate(last=Max("seq"))["last"]
+            for action in LINKAGE_ACTIONS
+        ],
     ]
     for model in (Encounter, Task, Referral):
         parts.append(
@@ -292,7 +315,7 @@ def compute(
     agency_id: int, period: Period, filters: Filters, *, suppressed: bool, version: str = ""
 ) -> Dashboard:
     zone = Agency.objects.filter(pk=agency_id).values_list("time_zone", flat=True).first()
-    frames = extract(agency_id, period.start, period.end, time_zone=zone or "UTC")
+    frames = extract(agency_id, period.start, period.end, time_zone=zone or "UTC", version=version)
     frames = apply_filters(frames, filters)
     # periods are the agency's calendar: the frames' times are local
     start, end = period.start.replace(tzinfo=None), period.end.replace(tzinfo=None)
@@ -301,8 +324,12 @@ def compute(
     headlines = {name: results[name] for name in HEADLINES}
     in_period = None
     if frames.calls is not None:
-        in_period = frames.calls.filter(
-            (pl.col("received_at") >= start) & (pl.col("received_at") < end)
+        # only the columns the charts read: a filter copies every column it keeps
+        in_period = (
+            frames.calls.lazy()
+            .select(CHART_COLUMNS)
+            .filter((pl.col("received_at") >= start) & (pl.col("received_at") < end))
+            .collect()
         )
     charts = {
         "calls_by_mode": calls_by_mode(in_period, period),
@@ -385,13 +412,16 @@ def calls_by_mode(calls: pl.DataFrame | None, period: Period) -> ChartTable:
     if calls is None or not calls.height:
         return chart
     every = "1mo" if bucket == "month" else "1w"
+    # dates are written on the counted buckets, not on every call
     long = (
-        calls.with_columns(
-            pl.col("received_at").dt.truncate(every).dt.strftime("%Y-%m-%d").alias("bucket"),
+        calls.lazy()
+        .group_by(
+            pl.col("received_at").dt.truncate(every).alias("bucket"),
             pl.col("mode_dispatched").fill_null("unknown").cast(pl.Utf8).alias("mode"),
         )
-        .group_by("bucket", "mode")
         .len("n")
+        .with_columns(pl.col("bucket").dt.strftime("%Y-%m-%d"))
+        .collect()
     )
     chart.rows = sorted(long["bucket"].unique().to_list())
     chart.values = _with_totals(_grid(long, "bucket", "mode", chart.rows, list(MODES), "n"))
@@ -414,7 +444,8 @@ def coverage_by_hour(calls: pl.DataFrame | None) -> ChartTable:
     if calls is None or not calls.height:
         return chart
     long = (
-        calls.filter(pl.col("eligible").fill_null(False))
+        calls.lazy()
+        .filter(pl.col("eligible").fill_null(False))
         .with_columns(
             pl.col("received_at").dt.weekday().alias("day"),
             pl.col("received_at").dt.hour().alias("hour"),
@@ -422,6 +453,7 @@ def coverage_by_hour(calls: pl.DataFrame | None) -> ChartTable:
         )
         .group_by("day", "hour")
         .agg(pl.len().alias("eligible"), pl.col("served").sum().alias("served"))
+        .collect()
     )
     grids = {}
     for measure in ("eligible", "served"):
@@ -452,18 +484,26 @@ def response_times(calls: pl.DataFrame | None) -> ChartTable:
         chart.rows = []
         return chart
     minutes = (pl.col("on_scene_at") - pl.col("received_at")).dt.total_seconds() / 60
-    timed = calls.filter(pl.col("on_scene_at").is_not_null()).with_columns(
-        minutes.alias("minutes"), pl.col("mode_dispatched").cast(pl.Utf8).alias("mode")
+    timed = (
+        calls.lazy()
+        .filter(pl.col("on_scene_at").is_not_null())
+        .with_columns(
+            minutes.alias("minutes"), pl.col("mode_dispatched").cast(pl.Utf8).alias("mode")
+        )
+        .filter(pl.col("minutes") >= 0)
     )
-    timed = timed.filter(pl.col("minutes") >= 0)
     index = pl.lit(len(RESPONSE_BINS))
     for position, edge in reversed(list(enumerate(RESPONSE_BINS))):
         index = pl.when(pl.col("minutes") < edge).then(pl.lit(position)).otherwise(index)
+    # labels are put on the counted bins, not on every call
     long = (
         timed.with_columns(index.alias("bin"))
-        .with_columns(pl.col("bin").map_elements(lambda i: labels[i], return_dtype=pl.Utf8))
         .group_by("bin", "mode")
         .len("n")
+        .with_columns(
+            pl.col("bin").replace_strict(list(range(len(labels))), labels, return_dtype=pl.Utf8)
+        )
+        .collect()
     )
     chart.values = _with_totals(_grid(long, "bin", "mode", labels, list(MODES), "n"))
     return chart
