@@ -82,6 +82,11 @@ class PersonMention(models.Model):
     cluster_id = models.CharField(max_length=40, blank=True)
     cluster_probability = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=40, blank=True)
+    # the engine's cleaned fields and keys (person_cleaning.pack_features, one line of text
+    # beginning with its format's version), written when the mention is first linked so
+    # later runs never clean it again; empty until then, and emptied when the values above
+    # change (cleaned again at the next run). Derived: a full run writes it afresh.
+    features = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +146,7 @@ class PeopleSummary:
     seconds: float
     incremental: bool  # only new mentions scored (against each other and the existing ones)
     scored_mentions: int = 0  # the mentions this run scored
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +160,8 @@ class PeopleSummary:
             "seconds": round(self.seconds, 2),
             "incremental": self.incremental,
             "scored_mentions": self.scored_mentions,
+            # seconds per stage, as text (audit data is flat)
+            "stages": [f"{name}: {value:.2f} s" for name, value in self.stages.items()],
         }
 
 
@@ -187,20 +190,38 @@ def extract_mentions(*, agency: Any) -> tuple[int, int]:
         )  # fmt: skip
     for chunk in _chunks(records):
         PersonMention.objects.bulk_create(chunk, batch_size=2_000)
-    cases = 0
+    # a case record's mention follows the record: written only when it changed (its cleaned
+    # features emptied then, to be cleaned again at the next run)
+    fields = ("first_name", "last_name", "dob", "phone", "address")
+    current = {
+        row[0]: row[1:]
+        for row in PersonMention.objects.filter(person__agency=agency).values_list(
+            "person_id", "pk", "agency_id", "source", *fields
+        )
+    }
+    cases, created = 0, []
     for person in Person.objects.filter(agency=agency).prefetch_related("contacts"):
         phone = next(
             (c.value for c in person.contacts.all() if c.kind == ContactPoint.Kind.PHONE), ""
         )
         born = person.date_of_birth.isoformat() if person.date_of_birth else ""
         values = {
-            "agency": agency, "source": PersonMention.Source.CASE,
             "first_name": person.first_name, "last_name": person.last_name,
             "dob": born or (str(person.birth_year) if person.birth_year else ""),
             "phone": phone[:40], "address": (person.address or person.usual_location)[:200],
         }  # fmt: skip
-        PersonMention.objects.update_or_create(person=person, defaults=values)
         cases += 1
+        known = current.get(person.pk)
+        if known is None:
+            created.append(
+                PersonMention(person=person, agency=agency, source=PersonMention.Source.CASE,
+                              **values)
+            )  # fmt: skip
+        elif known[1:] != (agency.pk, PersonMention.Source.CASE, *values.values()):
+            PersonMention.objects.filter(pk=known[0]).update(
+                agency=agency, source=PersonMention.Source.CASE, features="", **values
+            )
+    PersonMention.objects.bulk_create(created, batch_size=2_000)
     return len(records), cases
 
 
@@ -227,43 +248,59 @@ def link_people(*, actor: Any, agency: Any, today: Any = None, full: bool = Fals
     from coresponder.linkage.engine.persons import PersonModel
 
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+    clock = [started]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     new_calls, cases = extract_mentions(agency=agency)
-    columns = ["pk", "source", "first_name", "last_name", "dob", "phone", "address"]
-    rows = list(
-        PersonMention.objects.filter(agency=agency)
-        .order_by("pk")
-        .values_list(*columns, "cluster_id")
-    )
+    lap("extract mentions")
+    everyone = PersonMention.objects.filter(agency=agency)
     path = model_path(agency)
     model = None
-    if not full and path.exists() and any(row[-1] for row in rows):
+    if not full and path.exists() and everyone.exclude(cluster_id="").exists():
         try:
             model = PersonModel.load(path)
         except ValueError:
             model = None  # a model of another schema: link everything again
     incremental = model is not None
-    fresh_rows = [row for row in rows if not row[-1]] if incremental else rows
-    source = {str(row[0]): row[1] for row in rows}
+    columns = ["pk", "source", "first_name", "last_name", "dob", "phone", "address"]
+    fresh_rows = list(
+        (everyone.filter(cluster_id="") if incremental else everyone)
+        .order_by("pk")
+        .values_list(*columns)
+    )
+    total = everyone.count() if incremental else len(fresh_rows)
     if not fresh_rows:
-        summary = PeopleSummary(new_calls, cases, len(rows), 0, 0, "", "none",
+        summary = PeopleSummary(new_calls, cases, total, 0, 0, "", "none",
                                 time.perf_counter() - started, incremental)  # fmt: skip
         _audit_people_run(actor, agency, summary)
         return summary
 
     def frame_of(selected: list[Any]) -> pd.DataFrame:
-        frame = pd.DataFrame([row[:-1] for row in selected], columns=columns)
+        frame = pd.DataFrame(selected, columns=columns)
         frame = frame.rename(columns={"pk": "unique_id"}).drop(columns="source")
         frame["unique_id"] = frame["unique_id"].astype(str)
         return frame
 
-    existing = [row for row in rows if row[-1]] if incremental else None
+    # existing mentions are read as cleaned when first linked, never cleaned again (those
+    # without current features, a changed case record say, are cleaned now and kept)
+    existing, recleaned = (
+        _existing_features(agency, everyone, today, frame_of) if incremental else (None, {})
+    )
+    lap("read existing features")
     result = score_pairs(
         frame_of(fresh_rows),
         threshold=REVIEW_THRESHOLD,
         today=today,
-        existing=frame_of(existing) if existing else None,
+        existing_cleaned=existing,
         model=model,
     )
+    stages.update({f"engine: {name}": value for name, value in result.timings.items()})
+    lap("link (engine)")
     if not incremental:
         path.parent.mkdir(parents=True, exist_ok=True)
         result.model.save(path)
@@ -273,6 +310,10 @@ def link_people(*, actor: Any, agency: Any, today: Any = None, full: bool = Fals
             ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
         ].itertuples(index=False)
     }
+    fresh = {str(row[0]) for row in fresh_rows}
+    in_pairs = {uid for pair in scored for uid in pair}
+    source = {str(row[0]): row[1] for row in fresh_rows}
+    source |= _sources(everyone, in_pairs - fresh)
     corroborated = result.corroborated()
     joined, review = sort_pairs(
         [(a, b, p) for (a, b), (p, _) in scored.items()],
@@ -284,30 +325,117 @@ def link_people(*, actor: Any, agency: Any, today: Any = None, full: bool = Fals
             source[a] == source[b] == PersonMention.Source.CALL and (a, b) in corroborated
         ),
     )
+    features = result.features if result.features is not None else pd.Series(dtype=object)
     with transaction.atomic():
-        mentions = {str(m.pk): m for m in PersonMention.objects.filter(agency=agency)}
-        changed, refused = _place_in_groups(mentions, {str(row[0]) for row in fresh_rows}, joined)
+        # the fresh mentions, those they were scored with and every mention of those ones'
+        # groups (all of them on a full run): no other mention can change
+        mentions = (
+            _mentions_around(everyone, fresh | in_pairs)
+            if incremental
+            else {str(m.pk): m for m in everyone}
+        )
+        lap("read the mentions concerned")
+        changed, refused = _place_in_groups(mentions, fresh, joined)
         review.extend(refused)  # sure to the model, but two dates of birth: a person decides
-        for uid in {str(row[0]) for row in fresh_rows}:
+        for uid in fresh:
             mentions[uid].model_version = result.model_version
+            mentions[uid].features = str(features.get(uid, ""))
         _save_groups(changed)
+        _save_features(recleaned)
+        lap("write groups")
         pending = _add_candidates(
             agency, review, scored, result, mentions, keep_pending=incremental
         )
+        lap("review candidates")
+        people = everyone.values("cluster_id").distinct().count()
+        lap("count people")
         summary = PeopleSummary(
             new_call_mentions=new_calls,
             case_mentions=cases,
-            mentions=len(rows),
-            people=len({m.cluster_id for m in mentions.values()}),
+            mentions=total,
+            people=people,
             candidates_pending=pending,
             model_version=result.model_version,
             model_source=result.model_source,
             seconds=time.perf_counter() - started,
             incremental=incremental,
             scored_mentions=len(fresh_rows),
+            stages=stages,
         )
         _audit_people_run(actor, agency, summary)
     return summary
+
+
+def _existing_features(
+    agency: Any, everyone: Any, today: Any, frame_of: Any
+) -> tuple[Any, dict[int, str]]:
+    """The linked mentions' stored features, read in one pass over them as the engine reads
+    them (one line per mention, the linkable ones of this version), and the features of
+    those cleaned again now (none stored, or of another version: a changed case record say),
+    to be written back."""
+    from django.db import connection
+
+    from coresponder.linkage.engine import person_cleaning
+
+    version = person_cleaning.FEATURES_VERSION
+    table = connection.ops.quote_name(PersonMention._meta.db_table)
+    agg = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    sql = (
+        f"SELECT {agg}(CASE WHEN features LIKE %s THEN CAST(id AS TEXT) || '|' || features "  # noqa: S608 - our own table
+        f"END, %s), {agg}(CASE WHEN features NOT LIKE %s THEN CAST(id AS TEXT) END, %s) "
+        f"FROM {table} WHERE agency_id = %s AND cluster_id <> ''"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f"{version}|1|%", "\n", f"{version}|%", ",", agency.pk])
+        found = cursor.fetchone()
+    stored, stale = (found[0] or "", found[1] or "") if found else ("", "")
+    recleaned: dict[int, str] = {}
+    if stale:
+        ids = [int(pk) for pk in stale.split(",")]
+        rows = []
+        for chunk in _id_chunks(ids):
+            rows += everyone.filter(pk__in=chunk).values_list(
+                "pk", "source", "first_name", "last_name", "dob", "phone", "address"
+            )
+        cleaned, _ = person_cleaning.clean_mentions(frame_of(sorted(rows)), today=today)
+        packed = person_cleaning.pack_features(cleaned)
+        recleaned = {int(uid): str(line) for uid, line in packed.items()}
+    lines = [stored, *(f"{uid}|{line}" for uid, line in recleaned.items())]
+    return person_cleaning.read_features("\n".join(line for line in lines if line)), recleaned
+
+
+def _sources(everyone: Any, ids: set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in _id_chunks(ids):
+        rows = everyone.filter(pk__in=chunk).values_list("pk", "source")
+        out |= {str(pk): src for pk, src in rows}
+    return out
+
+
+def _id_chunks(ids: Any, size: int = 500) -> Iterator[list[Any]]:
+    ordered = list(ids)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _mentions_around(everyone: Any, ids: set[str]) -> dict[str, PersonMention]:
+    """The mentions ``ids`` and every mention of their groups."""
+    found: dict[str, PersonMention] = {}
+    for chunk in _id_chunks(ids):
+        found |= {str(m.pk): m for m in everyone.filter(pk__in=chunk)}
+    groups = {m.cluster_id for m in found.values() if m.cluster_id}
+    for chunk in _id_chunks(groups):
+        found |= {str(m.pk): m for m in everyone.filter(cluster_id__in=chunk)}
+    return found
+
+
+def _save_features(recleaned: dict[int, str]) -> None:
+    from django.db import connection
+
+    table = connection.ops.quote_name(PersonMention._meta.db_table)
+    sql = f"UPDATE {table} SET features = %s WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(line, pk) for pk, line in recleaned.items()])
 
 
 def _save_groups(changed: list[PersonMention]) -> None:
@@ -318,12 +446,15 @@ def _save_groups(changed: list[PersonMention]) -> None:
     table = connection.ops.quote_name(PersonMention._meta.db_table)
     sql = (
         f"UPDATE {table} SET cluster_id = %s, cluster_probability = %s, "  # noqa: S608
-        "model_version = %s WHERE id = %s"
+        "model_version = %s, features = %s WHERE id = %s"
     )
     with connection.cursor() as cursor:
         cursor.executemany(
             sql,
-            [(m.cluster_id, m.cluster_probability, m.model_version, m.pk) for m in changed],
+            [
+                (m.cluster_id, m.cluster_probability, m.model_version, m.features, m.pk)
+                for m in changed
+            ],
         )
 
 
@@ -416,12 +547,12 @@ def _add_candidates(
     """One candidate per two people (the most probable pair: confirming it joins them),
     never for two already one person or a pair decided before. Returns how many wait."""
     from coresponder.linkage.engine.person_review import add_breakdown, field_evidence
-    from coresponder.linkage.selectors import people_groups
 
     if not keep_pending:
         LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).delete()
     known = set(LinkCandidate.objects.filter(agency=agency).values_list("left_id", "right_id"))
-    people = people_groups(agency.pk)
+    people = _people_of(agency, {int(uid) for a, b, _ in review for uid in (a, b)}
+                        | {uid for pair in known for uid in pair})  # fmt: skip
     seen = {frozenset((people[a], people[b])) for a, b in known}
     prior = {
         "field": "prior", "label": "Before comparing (the prior)", "left": "", "right": "",
@@ -449,6 +580,29 @@ def _add_candidates(
         )  # fmt: skip
     LinkCandidate.objects.bulk_create(fresh, batch_size=2_000)
     return LinkCandidate.objects.filter(agency=agency, status=LinkCandidate.Status.PENDING).count()
+
+
+def _people_of(agency: Any, ids: set[int]) -> dict[int, str]:
+    """Each of these mentions' person, as ``selectors.people_groups`` has it (the groups the
+    model formed, joined by the links a person confirmed), without reading every mention:
+    only these mentions' groups and the confirmed links."""
+    from coresponder.linkage.engine.person_review import components
+
+    everyone = PersonMention.objects.filter(agency=agency)
+    group: dict[int, str] = {}
+    for chunk in _id_chunks(ids):
+        group |= dict(everyone.filter(pk__in=chunk).values_list("pk", "cluster_id"))
+
+    def node(pk: int, cluster: str) -> str:
+        return f"group:{cluster}" if cluster else f"mention:{pk}"
+
+    confirmed = LinkCandidate.objects.filter(
+        agency=agency, status=LinkCandidate.Status.CONFIRMED
+    ).values_list("left_id", "left__cluster_id", "right_id", "right__cluster_id")
+    edges = [(node(a, ga), node(b, gb)) for a, ga, b, gb in confirmed]
+    nodes = {node(pk, cluster) for pk, cluster in group.items()}
+    roots = components(nodes | {n for edge in edges for n in edge}, edges)
+    return {pk: roots[node(pk, cluster)] for pk, cluster in group.items()}
 
 
 def _fields(mention: PersonMention) -> dict[str, str]:

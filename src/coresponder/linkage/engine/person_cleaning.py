@@ -12,6 +12,7 @@ names), so cleaning a million rows takes seconds. No Django.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from typing import Any
 import jellyfish
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from coresponder.cases.engine.people import nicknames, normalise_name
 
@@ -400,3 +402,91 @@ def clean_mentions(
     report.unlinkable = int((~linkable).sum())
     report.unlinkable_ids = [str(v) for v in out.loc[~linkable, "unique_id"].head(10)]
     return out, report
+
+
+# --- cleaned features, stored ----------------------------------------------------------------
+#
+# A mention is cleaned once, when it is first linked, and its cleaned fields and keys are kept
+# beside it (``PersonMention.features`` in the product) as one line of text: the format's
+# version, the linkable flag, then each of FEATURE_COLUMNS, ``|`` between them, an empty value
+# for a missing one and ``,`` between the full names a given name may stand for. Cleaned
+# values are lower-case letters, digits, spaces and ``-`` (names are letters and spaces,
+# addresses letters, digits and spaces, dates ``yyyy-mm-dd``), so neither separator occurs in
+# them. A change to cleaning or to the keys bumps FEATURES_VERSION: stored features of another
+# version are cleaned again.
+
+FEATURES_VERSION = "p1"
+FEATURE_COLUMNS = (
+    "first_name", "last_name", "first_name_names", "first_name_key", "first_name_sound",
+    "last_name_sound", "dob", "dob_year", "dob_year_month", "dob_swapped", "phone", "address",
+    "address_number",
+)  # fmt: skip
+_SEPARATOR = "|"
+
+
+def pack_features(cleaned: pd.DataFrame) -> pd.Series:
+    """Each cleaned mention (``clean_mentions``' frame, without extra columns) as its stored
+    line of features, indexed by ``unique_id``."""
+    columns = []
+    for column in FEATURE_COLUMNS:
+        values = cleaned[column].to_numpy(dtype=object)
+        if column == "first_name_names":
+            columns.append([",".join(v) if isinstance(v, list | tuple) else "" for v in values])
+        else:
+            columns.append(["" if v is None or v is pd.NA else str(v) for v in values])
+    flags = ["1" if flag else "0" for flag in cleaned["linkable"].to_numpy()]
+    lines = [
+        _SEPARATOR.join((FEATURES_VERSION, flag, *row))
+        for flag, *row in zip(flags, *columns, strict=True)
+    ]
+    return pd.Series(lines, index=cleaned["unique_id"].to_numpy(dtype=object), dtype=object)
+
+
+def features_current(line: str | None) -> bool:
+    """Whether a stored line of features is of this version (else the mention is cleaned
+    again)."""
+    return bool(line) and str(line).startswith(FEATURES_VERSION + _SEPARATOR)
+
+
+def read_features(lines: str | bytes) -> pl.DataFrame:
+    """Stored features, one mention a line (``unique_id``, ``|``, its stored line), as the
+    columns the model reads: the linkable mentions of this version only, missing values
+    null, the full names a given name may stand for still joined by ``,``."""
+    columns = ["unique_id", "version", "linkable", *FEATURE_COLUMNS]
+    data = (lines.encode() if isinstance(lines, str) else lines).strip(b"\n")
+    if not data.strip():
+        return pl.DataFrame(schema=dict.fromkeys(["unique_id", *FEATURE_COLUMNS], pl.String))
+    frame = pl.read_csv(
+        io.BytesIO(data),
+        separator=_SEPARATOR,
+        has_header=False,
+        new_columns=columns,
+        schema_overrides={column: pl.String for column in columns},
+        infer_schema=False,
+        quote_char=None,
+    )
+    frame = frame.filter((pl.col("version") == FEATURES_VERSION) & (pl.col("linkable") == "1"))
+    return frame.drop("version", "linkable")
+
+
+def features_frame(cleaned: pd.DataFrame) -> pl.DataFrame:
+    """``clean_mentions``' frame as ``read_features`` gives stored features: the linkable
+    mentions, the model's columns, the full names joined by ``,``."""
+    linkable = cleaned[cleaned["linkable"].to_numpy(dtype=bool)]
+    data: dict[str, Any] = {
+        "unique_id": strings("unique_id", linkable["unique_id"].astype(str).to_numpy(dtype=object))
+    }
+    for column in FEATURE_COLUMNS:
+        values = linkable[column].to_numpy(dtype=object)
+        if column == "first_name_names":
+            values = np.array(
+                [",".join(v) if isinstance(v, list | tuple) else None for v in values], dtype=object
+            )
+        data[column] = strings(column, values)
+    return pl.DataFrame(data)
+
+
+def strings(name: str, values: np.ndarray) -> pl.Series:
+    """Text values (None for a missing one) as a polars string column."""
+    return pl.Series(name, [None if v is None or v is pd.NA else str(v) for v in values],
+                     dtype=pl.String)  # fmt: skip

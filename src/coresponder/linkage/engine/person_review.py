@@ -11,7 +11,9 @@ comparison: it says which fields carried the pair, not how much each weighed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from coresponder.linkage.engine import person_cleaning
 from coresponder.linkage.engine.person_cleaning import (
@@ -220,6 +223,8 @@ class ScoredPairs:
     model_source: str  # trained on these mentions, "default", or "given"
     prior_weight: float
     model: Any = None  # the PersonModel used (store it to link new mentions later)
+    features: pd.Series | None = None  # each new mention's cleaned features, to store
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per stage
 
     def breakdown(
         self, wanted: set[tuple[str, str]]
@@ -275,6 +280,7 @@ def score_pairs(
     threshold: float,
     today: date | None = None,
     existing: pd.DataFrame | None = None,
+    existing_cleaned: pd.DataFrame | None = None,
     model: Any = None,
 ) -> ScoredPairs:
     """Like ``link_persons(frame, threshold=..., keep_pairs=True)`` on DuckDB (the same
@@ -282,21 +288,45 @@ def score_pairs(
     each pair says which level of each comparison it fell in and what that level weighed
     (with its term-frequency adjustment).
 
-    Incremental: with ``existing`` mentions (linked before) and the ``model`` used then, only
-    the pairs with a mention of ``frame`` are scored (new against new and new against
-    existing; Splink's link-and-dedupe of the two tables), not existing against existing."""
+    Incremental: with mentions linked before and the ``model`` used then, only the pairs with
+    a mention of ``frame`` are scored (new against new and new against existing; Splink's
+    link of the two tables), not existing against existing. The existing mentions come
+    either already cleaned (``existing_cleaned``: ``clean_mentions``' frame, or the stored
+    form, ``unique_id`` and ``features`` as ``person_cleaning.pack_features`` writes them),
+    or as written (``existing``: cleaned here and both tables handed whole to Splink, the
+    slow reference the other is tested against). Cleaned ones are read into DuckDB once and
+    only those that share a blocking key with a new mention are handed to Splink, with the
+    term frequencies of all of them: the same pairs and probabilities, in a fraction of the
+    time.
+
+    The result carries the new mentions' features to store (``features``) and seconds per
+    stage (``timings``)."""
     from coresponder.linkage.engine import persons
     from coresponder.linkage.engine.splink_backends import make_backend
 
+    if existing is not None and existing_cleaned is not None:
+        raise ValueError("give the existing mentions as written or cleaned, not both")
     persons._quiet_splink()
+    watch = persons._Stopwatch()
     engine = make_backend("duckdb")
     try:
-        mentions, _ = person_cleaning.clean_mentions(frame, today=today)
-        tables = [persons._training_frame(mentions, ())]
+        with watch.stage("clean new"):
+            mentions, _ = person_cleaning.clean_mentions(frame, today=today)
+            features = person_cleaning.pack_features(mentions)
+            new = persons._training_frame(mentions, ())
+        old_rows = 0
+        whole = None  # the existing mentions as written, cleaned here: the reference path
         if existing is not None:
-            old, _ = person_cleaning.clean_mentions(existing, today=today)
-            tables.append(persons._training_frame(old, ()))
-        rows = sum(len(table) for table in tables)
+            with watch.stage("clean existing"):
+                cleaned, _ = person_cleaning.clean_mentions(existing, today=today)
+                whole = persons._training_frame(cleaned, ())
+                old_rows = len(whole)
+        stored = None  # the existing mentions already cleaned, the model's columns
+        if existing_cleaned is not None:
+            with watch.stage("read existing"):
+                stored = _existing_features(existing_cleaned)
+                old_rows = stored.height
+        rows = len(new) + old_rows
         if model is not None:
             source = "given"
             if model.model_version == persons.default_model().model_version:
@@ -304,23 +334,48 @@ def score_pairs(
         elif rows < persons.MIN_TRAINING_MENTIONS:
             model, source = persons.default_model(), "default"
         else:
-            model, source = persons.train(mentions, backend=engine), "trained"
+            with watch.stage("train"):
+                model, source = persons.train(mentions, backend=engine), "trained"
         settings = model.settings_for(engine.db_api().sql_dialect.sql_dialect_str)
         if source == "default":
             persons._fit_default_to_small_file(settings, model, rows)
         settings["retain_intermediate_calculation_columns"] = True
-        linker = persons._linker(engine, tables[0], settings)  # new against new
-        scored = linker.inference.predict(threshold_match_probability=threshold)
-        scored = scored.as_pandas_dataframe()
-        if len(tables) > 1:  # new against existing (never existing against existing)
-            from splink import Linker
+        with watch.stage("score new against new"):
+            linker = persons._linker(engine, new, settings, validate=stored is None)
+            scored = linker.inference.predict(threshold_match_probability=threshold)
+            scored = scored.as_pandas_dataframe()
+        if whole is not None:  # new against existing, both tables handed whole to Splink
+            with watch.stage("score new against existing"):
+                from splink import Linker
 
-            across = Linker(
-                [engine.table(t) for t in tables], {**settings, "link_type": "link_only"},
-                db_api=engine.db_api(), set_up_basic_logging=False,
-            )  # fmt: skip
-            found = across.inference.predict(threshold_match_probability=threshold)
-            scored = pd.concat([scored, found.as_pandas_dataframe()], ignore_index=True)
+                across = Linker(
+                    [engine.table(new), engine.table(whole)],
+                    {**settings, "link_type": "link_only"},
+                    db_api=engine.db_api(), set_up_basic_logging=False,
+                )  # fmt: skip
+                found = across.inference.predict(threshold_match_probability=threshold)
+                scored = pd.concat([scored, found.as_pandas_dataframe()], ignore_index=True)
+        if stored is not None:  # new against existing (never existing with itself)
+            with watch.stage("block new against existing"):
+                rules = [
+                    str(rule["blocking_rule"])
+                    for rule in settings["blocking_rules_to_generate_predictions"]
+                ]
+                candidates = _sharing_a_key(new, stored, rules)
+                tf_tables = _term_frequencies(new, stored, candidates, settings)
+            with watch.stage("score new against existing"):
+                from splink import Linker
+
+                across = Linker(
+                    [engine.table(new), engine.table(_as_model_frame(candidates))],
+                    {**settings, "link_type": "link_only"},
+                    db_api=engine.db_api(), set_up_basic_logging=False, validate_settings=False,
+                )  # fmt: skip
+                for column, table in tf_tables.items():
+                    across.table_management.register_term_frequency_lookup(table, column)
+                if candidates.height and len(new):
+                    found = across.inference.predict(threshold_match_probability=threshold)
+                    scored = pd.concat([scored, found.as_pandas_dataframe()], ignore_index=True)
         prior = float(settings["probability_two_random_records_match"])
         levels = _level_labels(settings)
     finally:
@@ -335,7 +390,136 @@ def score_pairs(
         model_source=source,
         prior_weight=math.log2(prior / (1 - prior)),
         model=model,
+        features=features,
+        timings=watch.timings,
     )
+
+
+def _existing_features(cleaned: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
+    """The existing mentions, already cleaned, as ``person_cleaning.read_features`` gives
+    them (from stored lines, ``unique_id`` and ``features``, or ``clean_mentions``' frame)."""
+    if isinstance(cleaned, pl.DataFrame):
+        return cleaned
+    if "features" in cleaned.columns:
+        ids = cleaned["unique_id"].astype(str).to_numpy(dtype=object)
+        lines = "\n".join(
+            f"{uid}|{line}" for uid, line in zip(ids, cleaned["features"], strict=True) if line
+        )
+        return person_cleaning.read_features(lines)
+    return person_cleaning.features_frame(cleaned)
+
+
+_EQUALS = re.compile(r'^\(*\s*l\."?(\w+)"?\s*=\s*r\."?(\w+)"?\s*\)*$')
+
+
+def _equalities(rule: str) -> list[tuple[str, str]]:
+    """The ``l.a = r.b`` conditions a blocking rule's top-level AND requires (the others,
+    such as an OR in brackets, only narrow the pairs further and are left to Splink)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(rule):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and rule[index : index + 5].upper() == " AND ":
+            parts.append(rule[start:index])
+            start = index + 5
+    parts.append(rule[start:])
+    found = [_EQUALS.match(part.strip()) for part in parts]
+    return [(match.group(1), match.group(2)) for match in found if match]
+
+
+def _sharing_a_key(new: pd.DataFrame, stored: pl.DataFrame, rules: list[str]) -> pl.DataFrame:
+    """The existing mentions some blocking rule may pair with a new one. Splink links the
+    new table (``l``) with the existing one (``r``); each rule's equalities are joined here
+    (a superset of the pairs the rule lets through: its other conditions are Splink's to
+    apply), so no pair Splink would score is lost. A rule with no equality keeps them all."""
+    if not len(new) or not stored.height:
+        return stored.head(0)
+    left = pl.DataFrame(
+        {
+            column: person_cleaning.strings(column, new[column].to_numpy(dtype=object))
+            for column in stored.columns
+        }
+    )
+    keep = []
+    for rule in rules:
+        pairs = _equalities(rule)
+        if not pairs:
+            return stored
+        # the rule's key (its columns together) hashed on either side: a number tested
+        # against a small set per existing mention; a collision only lets one more through
+        wanted = left.drop_nulls([a for a, _ in pairs]).select(_key([a for a, _ in pairs]))
+        keep.append(
+            stored.lazy()
+            .filter(_key([b for _, b in pairs]).is_in(wanted.to_series().unique().implode()))
+            .select("unique_id")
+        )
+    ids = pl.concat(keep).unique().collect()  # the rules run side by side
+    return stored.join(ids, on="unique_id", how="semi")
+
+
+def _key(columns: list[str]) -> pl.Expr:
+    """One number for these columns' values together (each hashed with its place's seed)."""
+    key = pl.col(columns[0]).hash(seed=0)
+    for place, column in enumerate(columns[1:], start=1):
+        key = key ^ pl.col(column).hash(seed=place)
+    return key.alias("key")
+
+
+def _as_model_frame(stored: pl.DataFrame) -> pd.DataFrame:
+    """Stored features as the pandas frame ``clean_mentions`` would have given Splink."""
+    data: dict[str, Any] = {}
+    for column in stored.columns:
+        values = stored[column].to_numpy()
+        if column == "first_name_names":
+            values = np.array(
+                [value.split(",") if value else None for value in values], dtype=object
+            )
+        data[column] = values.astype(object)
+    return pd.DataFrame(data, columns=stored.columns)
+
+
+def _term_frequencies(
+    new: pd.DataFrame, stored: pl.DataFrame, candidates: pl.DataFrame, settings: dict[str, Any]
+) -> dict[str, pd.DataFrame]:
+    """Each term-frequency column's table over every mention, new and existing, as Splink
+    computes it from the two tables it links (``term_frequencies_for_single_column_sql``:
+    the value's count over the count of non-null values), though only some of the existing
+    ones are handed to it; kept to the values of the mentions it sees. Column -> table."""
+    columns = sorted(
+        {
+            str(level["tf_adjustment_column"])
+            for comparison in settings["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
+    if not columns:
+        return {}
+    fresh = pl.DataFrame(
+        {column: person_cleaning.strings(column, new[column].to_numpy(dtype=object))
+         for column in columns}
+    )  # fmt: skip
+    plans, totals = [], []
+    for column in columns:
+        seen = pl.concat([fresh[column], candidates[column]]).drop_nulls().unique().implode()
+        plans.append(
+            pl.concat([fresh.lazy().select(column), stored.lazy().select(column)])
+            .filter(pl.col(column).is_in(seen))
+            .group_by(column)
+            .len()
+        )
+        # Splink divides by the count of values (not nulls) over both tables
+        totals.append(
+            fresh.height - fresh[column].null_count() + stored.height - stored[column].null_count()
+        )
+    tables = {}
+    for column, counts, total in zip(columns, pl.collect_all(plans), totals, strict=True):
+        tables[column] = pd.DataFrame(
+            {
+                column: counts[column].to_numpy().astype(object),
+                f"tf_{column}": counts["len"].to_numpy().astype("float64") / float(total),
+            }
+        )
+    return tables
 
 
 def _level_labels(settings: dict[str, Any]) -> dict[str, list[tuple[str, float | None]]]:

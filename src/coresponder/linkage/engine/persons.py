@@ -385,12 +385,18 @@ def _quiet_splink() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _linker(backend: SplinkBackend, mentions: pd.DataFrame, settings: Any) -> Any:
+def _linker(
+    backend: SplinkBackend, mentions: pd.DataFrame, settings: Any, *, validate: bool = True
+) -> Any:
+    """Splink's linker; ``validate=False`` skips Splink's check that the settings' columns
+    are in the input (it only logs, and costs a noticeable part of a small incremental run:
+    the settings are the engine's own)."""
     from splink import Linker
 
     return Linker(
-        backend.table(mentions), settings, db_api=backend.db_api(), set_up_basic_logging=False
-    )
+        backend.table(mentions), settings, db_api=backend.db_api(), set_up_basic_logging=False,
+        validate_settings=validate,
+    )  # fmt: skip
 
 
 def _training_frame(mentions: pd.DataFrame, extra: Sequence[ExtraComparison]) -> pd.DataFrame:
