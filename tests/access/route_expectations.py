@@ -182,6 +182,7 @@ PAGES: dict[str, Expectation] = {
     ),
     "linkage:review": Expectation("get", statuses=only(CASE_WORKERS)),
     "linkage:decide": Expectation("post", {"pk": "999999"}, only({}, others=404)),
+    "linkage:split": Expectation("post", statuses=only({}, others=404)),
     "plans:overview": Expectation("get", statuses=only(CASE_WORKERS)),
     "plans:plan_new": Expectation("get", {"person_id": TARGET_PERSON}, CASE_RECORD),
     "plans:plan": Expectation("get", {"public_id": NO_SUCH_SERVICE}, only({}, others=404)),

@@ -361,3 +361,49 @@ def test_two_namesakes_with_different_dates_of_birth_are_never_one_person() -> N
     groups, refused = constrained_components(["a", "b", "c", "x"], pairs, dates)
     assert groups == {"a": "a", "x": "a", "c": "a", "b": "b"}
     assert refused == [("b", "x", 0.98)]
+
+
+def test_a_mention_the_model_grouped_wrongly_is_split_off_and_back(
+    personas: Personas, linked: services.PeopleSummary
+) -> None:
+    robert = _group_of(personas, "SMITHERS, ROBERT")
+    key = min(robert)
+    odd = PersonMention.objects.get(call_person__name="ROBERT SMITHRES")
+    assert odd.pk in robert and odd.pk != key
+    client = sign_in(Client(), personas.worker_a)
+    page = client.get(reverse("linkage:person") + f"?key={key}").content.decode()
+    assert "Split the ticked mentions off" in page
+    for bad in ([], [key, *sorted(robert - {key})], [999_999]):
+        with pytest.raises(services.LinkDecisionError):
+            services.mentions_split(actor=personas.worker_a, key=key, mention_ids=bad, reason="x")
+    response = client.post(
+        reverse("linkage:split"), {"key": key, "mention": [odd.pk], "reason": "Another Robert"}
+    )
+    assert response.status_code == 302
+    odd.refresh_from_db()
+    assert odd.kept_apart and _group_of(personas, "ROBERT SMITHRES") == {odd.pk}
+    assert _group_of(personas, "SMITHERS, ROBERT") == robert - {odd.pk}
+    split = LinkCandidate.objects.get(split=True)
+    assert split.status == "rejected" and split.reason == "Another Robert"
+    alone = client.get(reverse("linkage:person") + f"?key={odd.pk}").content.decode()
+    assert "Undo the split" in alone and "Split the ticked mentions off" not in alone
+    queue = client.get(reverse("linkage:review") + "?status=rejected").content.decode()
+    assert "Split off the model" in queue and f"key={odd.pk}" in queue
+    assert AuditEvent.objects.filter(action=AuditAction.PERSON_SPLIT).count() == 1
+    # a full run trains and groups again: the split stays, and is not offered for review
+    services.link_people(actor=None, agency=personas.agency, today=TODAY, full=True)
+    assert _group_of(personas, "ROBERT SMITHRES") == {odd.pk}
+    assert not LinkCandidate.objects.filter(status="pending", left=odd).exists()
+    assert not LinkCandidate.objects.filter(status="pending", right=odd).exists()
+    # and undone from the person's page
+    undo = client.post(
+        reverse("linkage:decide", args=[split.pk]),
+        {"decision": "undo_split", "reason": "Same Robert after all",
+         "next": reverse("linkage:person") + f"?key={key}"},
+    )  # fmt: skip
+    assert undo.status_code == 302 and undo["Location"].startswith(reverse("linkage:person"))
+    odd.refresh_from_db()
+    assert not odd.kept_apart and odd.pk in _group_of(personas, "SMITHERS, ROBERT")
+    assert AuditEvent.objects.filter(action=AuditAction.PERSON_SPLIT_UNDONE).count() == 1
+    officer = sign_in(Client(), personas.officer)
+    assert officer.post(reverse("linkage:split"), {"key": key}).status_code == 404

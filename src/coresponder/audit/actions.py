@@ -120,6 +120,8 @@ class AuditAction(IntEnum):
     LINK_CONFIRMED = 1411
     LINK_REJECTED = 1412
     PERSONS_UNMERGED = 1413
+    PERSON_SPLIT = 1414
+    PERSON_SPLIT_UNDONE = 1415
     LINKAGE_RUN = 1420
     PLACE_ALIAS_SET = 1421
     OUTCOMES_VIEWED = 1500
@@ -291,6 +293,9 @@ DESCRIPTIONS: dict[AuditAction, str] = {
     AuditAction.LINK_REJECTED: "A candidate person link was rejected.",
     AuditAction.PERSONS_UNMERGED: "A confirmed person link was taken back (the calls removed "
     "from a person's history).",
+    AuditAction.PERSON_SPLIT: "A call mention was split from the group the linkage model made "
+    "(it stands alone and joins no group on its own again).",
+    AuditAction.PERSON_SPLIT_UNDONE: "A split was undone: the mention is with the person again.",
     AuditAction.LINKAGE_RUN: "Locations or person links were worked out (what, counts and time).",
     AuditAction.PLACE_ALIAS_SET: "A named place and the address it stands for were set.",
     AuditAction.OUTCOMES_VIEWED: "Someone read the outcomes dashboard (the period and filters, "

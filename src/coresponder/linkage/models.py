@@ -82,6 +82,9 @@ class PersonMention(models.Model):
     cluster_id = models.CharField(max_length=40, blank=True)
     cluster_probability = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=40, blank=True)
+    # a person split it from the group the model made: it never joins a group on its own
+    # again (its pairs wait for review) until the split is undone
+    kept_apart = models.BooleanField(default=False)
     # the engine's cleaned fields and keys (person_cleaning.pack_features, one line of text
     # beginning with its format's version), written when the mention is first linked so
     # later runs never clean it again; empty until then, and emptied when the values above
@@ -92,6 +95,11 @@ class PersonMention(models.Model):
         indexes = [
             models.Index(fields=["agency", "cluster_id"], name="person_mention_cluster_idx"),
             models.Index(fields=["agency", "received_at"], name="person_mention_time_idx"),
+            models.Index(
+                fields=["agency"],
+                condition=models.Q(kept_apart=True),
+                name="person_mention_apart_idx",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -127,6 +135,8 @@ class LinkCandidate(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     added_person_calls = models.JSONField(default=list)  # PersonCall ids confirming created
+    # made by splitting a mention from the model's group (rejected), not by the model
+    split = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

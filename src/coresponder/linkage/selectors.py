@@ -389,11 +389,13 @@ class PersonHistory:
     reasons: list[str]  # why the person meets the frequent-caller rule (empty: does not)
     police_unit_hours: float  # in the 12 months
     months: list[tuple[datetime, int, int]]  # month, calls, behavioural-health calls
+    name: str  # from the most complete mention
 
 
 def person_history(*, user: Any, key: int, now: datetime | None = None) -> PersonHistory:
     from coresponder.linkage.engine.repeat import count_windows
     from coresponder.linkage.models import LinkCandidate
+    from coresponder.linkage.services import best_mention
 
     mentions = group_mentions(user.agency_id, key)
     if not mentions:
@@ -422,6 +424,7 @@ def person_history(*, user: Any, key: int, now: datetime | None = None) -> Perso
         reasons=rule.reasons(year=counts.days_365, half_year=counts.half_year),
         police_unit_hours=_year_hours(calls_at, police_hours_by_call(sorted(calls_at)), now),
         months=_person_months(calls_at, behavioural, now, ZoneInfo(user.agency.time_zone)),
+        name=best_mention(mentions).name,
     )  # fmt: skip
 
 
@@ -490,6 +493,19 @@ def people_trend(
         ).count()
         out.append(PeopleTrendMonth(end, frequent, len(named), total))
     return out
+
+
+def splittable(mentions: list[Any]) -> set[int]:
+    """The mentions a person may split off: call mentions in a group the model made with
+    another of these mentions (one joined by a confirmed link is unmerged instead)."""
+    clusters: dict[str, int] = {}
+    for mention in mentions:
+        if mention.cluster_id:
+            clusters[mention.cluster_id] = clusters.get(mention.cluster_id, 0) + 1
+    return {
+        m.pk for m in mentions
+        if m.source == "call" and m.cluster_id and clusters[m.cluster_id] > 1
+    }  # fmt: skip
 
 
 def review_queue(*, user: Any, status: str = "pending") -> list[Any]:

@@ -315,14 +315,18 @@ def link_people(*, actor: Any, agency: Any, today: Any = None, full: bool = Fals
     source = {str(row[0]): row[1] for row in fresh_rows}
     source |= _sources(everyone, in_pairs - fresh)
     corroborated = result.corroborated()
+    kept_apart = _kept_apart(agency)
     joined, review = sort_pairs(
         [(a, b, p) for (a, b), (p, _) in scored.items()],
         cluster_threshold=CLUSTER_THRESHOLD,
         review_threshold=REVIEW_THRESHOLD,
         # two call mentions, and more than a name and a place in common: a sparse mention
-        # joined on its own could bridge two people into one (it waits for review instead)
+        # joined on its own could bridge two people into one (it waits for review instead);
+        # nor a mention a person split off
         may_join_alone=lambda a, b: (
-            source[a] == source[b] == PersonMention.Source.CALL and (a, b) in corroborated
+            source[a] == source[b] == PersonMention.Source.CALL
+            and (a, b) in corroborated
+            and not {a, b} & kept_apart
         ),
     )
     features = result.features if result.features is not None else pd.Series(dtype=object)
@@ -467,6 +471,12 @@ def _audit_people_run(actor: Any, agency: Any, summary: PeopleSummary) -> None:
         agency_id=agency.pk,
         data={"what": "people", **summary.as_dict()},
     )
+
+
+def _kept_apart(agency: Any) -> set[str]:
+    """The mentions a person split off a group (few: read through a partial index)."""
+    rows = PersonMention.objects.filter(agency=agency, kept_apart=True).values_list("pk")
+    return {str(pk) for (pk,) in rows}
 
 
 def _place_in_groups(
@@ -736,6 +746,96 @@ def candidate_unmerge(*, actor: Any, candidate: LinkCandidate, reason: str) -> L
             data={"calls_removed_from_history": removed},
         )
     return candidate
+
+
+def mentions_split(
+    *, actor: Any, key: int, mention_ids: list[int], reason: str
+) -> list[LinkCandidate]:
+    """Take call mentions out of the group the model made of them (person ``key``): a person
+    who sees that the model joined two people. Each mention stands alone from then on and
+    never joins a group on its own again (its pairs wait for review). The split is kept as a
+    rejected link between the mention and the group's first other mention, so the two are
+    never offered again, and it can be undone (``split_undo``)."""
+    from django.utils import timezone
+
+    from coresponder.linkage.selectors import group_mentions, splittable
+
+    _require_reviewer(actor)
+    reason = _reason(reason)
+    group = {m.pk: m for m in group_mentions(actor.agency_id, key)}
+    chosen = sorted(set(mention_ids))
+    if not chosen or any(pk not in group for pk in chosen):
+        raise LinkDecisionError("Choose mentions of this person to split off.")
+    if not set(chosen) <= splittable(list(group.values())):
+        raise LinkDecisionError(
+            "Only mentions the model grouped on its own can be split off; a link a person "
+            "confirmed is taken back with Unmerge in the review queue."
+        )
+    staying = [pk for pk in sorted(group) if pk not in chosen]
+    if not staying:
+        raise LinkDecisionError("Leave at least one mention with this person.")
+    now, splits = timezone.now(), []
+    with transaction.atomic():
+        for pk in chosen:
+            splits.append(_split_one(actor, group[pk], group[staying[0]], reason, now))
+    return splits
+
+
+def _split_one(
+    actor: Any, mention: PersonMention, anchor: PersonMention, reason: str, now: Any
+) -> LinkCandidate:
+    left, right = sorted((mention, anchor), key=lambda m: m.pk)
+    candidate, _ = LinkCandidate.objects.update_or_create(
+        left=left, right=right,
+        defaults={
+            "agency_id": actor.agency_id, "status": LinkCandidate.Status.REJECTED,
+            "split": True, "match_probability": mention.cluster_probability,
+            "model_version": mention.model_version, "decided_by": actor,
+            "decided_at": now, "reason": reason,
+        },
+    )  # fmt: skip
+    mention.cluster_id, mention.cluster_probability = str(mention.pk), None
+    mention.kept_apart = True
+    mention.save(update_fields=["cluster_id", "cluster_probability", "kept_apart"])
+    audit_record(
+        actor=actor, action=AuditAction.PERSON_SPLIT, object_type="person_mention",
+        object_id=mention.pk, data={"from_group_of": anchor.pk, "link_candidate": candidate.pk},
+    )  # fmt: skip
+    return candidate
+
+
+def split_undo(*, actor: Any, candidate: LinkCandidate, reason: str) -> LinkCandidate:
+    """Undo a split: the mention is with the person again (the link confirmed) and may join
+    groups on its own again at the next run."""
+    from django.utils import timezone
+
+    _require_review(actor, candidate, LinkCandidate.Status.REJECTED)
+    if not candidate.split:
+        raise LinkDecisionError("This link was rejected in review, not split: it stays so.")
+    reason = _reason(reason)
+    with transaction.atomic():
+        candidate.status = LinkCandidate.Status.CONFIRMED
+        candidate.decided_by, candidate.decided_at = actor, timezone.now()
+        candidate.reason = reason
+        candidate.save()
+        PersonMention.objects.filter(pk__in=[candidate.left_id, candidate.right_id]).update(
+            kept_apart=False
+        )
+        audit_record(
+            actor=actor, action=AuditAction.PERSON_SPLIT_UNDONE, object_type="link_candidate",
+            object_id=candidate.pk,
+        )  # fmt: skip
+    return candidate
+
+
+def _require_reviewer(actor: Any) -> None:
+    from django.http import Http404
+
+    from coresponder.access.principal import has_capability
+    from coresponder.access.roles import Capability
+
+    if not has_capability(actor, Capability.REVIEW_PERSON_LINKS):
+        raise Http404
 
 
 def outreach_start(*, actor: Any, key: int) -> Any:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("trend/", views.trend_view, name="trend"),
     path("people/", views.people_view, name="people"),
     path("people/one/", views.person_view, name="person"),
+    path("people/split/", views.split_view, name="split"),
     path("outreach/", views.outreach_view, name="outreach"),
     path("outreach/start/", views.outreach_start_view, name="outreach_start"),
     path("review/", views.review_view, name="review"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coresponder.access.policy import requires
@@ -159,8 +160,32 @@ def person_view(request: HttpRequest) -> HttpResponse:
         "bars": bars,
         "chart_width": max(len(bars), 1) * 34,
         "as_of": selectors.people_as_of(user.agency_id),
+        "can_review": has_capability(user, Capability.REVIEW_PERSON_LINKS),
+        "splittable": selectors.splittable(history.mentions),
     }
     return render(request, "linkage/person.html", context)
+
+
+@requires(Capability.REVIEW_PERSON_LINKS, audits="each split (the service audits)",
+          not_found_when_denied=True)  # fmt: skip
+@require_POST
+def split_view(request: HttpRequest) -> HttpResponse:
+    _require_names(request)
+    key = _key(request, request.POST)
+    try:
+        chosen = [int(pk) for pk in request.POST.getlist("mention")]
+    except ValueError:
+        raise Http404 from None
+    try:
+        splits = services.mentions_split(
+            actor=request.user, key=key, mention_ids=chosen, reason=request.POST.get("reason", "")
+        )
+    except services.LinkDecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Split off {len(splits)} mention{'s' if len(splits) > 1 else ''}"
+                         ": each stands alone now; the split can be undone below.")  # fmt: skip
+    return redirect(f"{reverse('linkage:person')}?key={key}")
 
 
 @requires(Capability.EDIT_CASES, audits="the outreach started (the service audits)")
@@ -178,7 +203,12 @@ def outreach_start_view(request: HttpRequest) -> HttpResponse:
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("confirm", "Confirm"), ("reject", "Reject"), ("unmerge", "Unmerge")]
+        choices=[
+            ("confirm", "Confirm"),
+            ("reject", "Reject"),
+            ("unmerge", "Unmerge"),
+            ("undo_split", "Undo the split"),
+        ]  # fmt: skip
     )
     reason = forms.CharField(max_length=500, label="Why")
 
@@ -208,15 +238,24 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a decision and say why.")
         return redirect("linkage:review")
+    decision = form.cleaned_data["decision"]
     decide = {
         "confirm": services.candidate_confirm,
         "reject": services.candidate_reject,
         "unmerge": services.candidate_unmerge,
-    }[form.cleaned_data["decision"]]
+        "undo_split": services.split_undo,
+    }[decision]
     try:
         decide(actor=user, candidate=candidate, reason=form.cleaned_data["reason"])
     except services.LinkDecisionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Link {form.cleaned_data['decision']}ed.".replace("ee", "e"))
+        messages.success(request, DONE[decision])
+    back = request.POST.get("next", "")
+    if back.startswith(reverse("linkage:person")):  # back to the person's page it came from
+        return redirect(back)
     return redirect("linkage:review")
+
+
+DONE = {"confirm": "Link confirmed.", "reject": "Link rejected.", "unmerge": "Link unmerged.",
+        "undo_split": "Split undone: the mention is with the person again."}  # fmt: skip
