@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from coresponder.audit.actions import AuditAction
 from coresponder.audit.models import AuditEvent
@@ -131,3 +132,36 @@ def test_a_later_version_updates_its_decision_in_place_and_is_not_counted_again(
     assert {row["rule"] for row in after.values()} == {"gate-weapon"}
     review.refresh_from_db()
     assert review.calls_seen == seen
+
+
+def test_chunks_are_decided_as_they_are_written_and_a_resumed_import_decides_the_rest(
+    personas: Personas, export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coresponder.calls import services as calls_services
+
+    real, applied = calls_services._apply_chunk, {"n": 0}
+
+    def killed_on_third(*args: object, **kwargs: object) -> object:
+        applied["n"] += 1
+        if applied["n"] == 3:
+            raise KeyboardInterrupt("killed")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    profile = load_profile("coresponder-canonical")
+    monkeypatch.setattr(calls_services, "_apply_chunk", killed_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        calls_import_file(
+            actor=None, agency=personas.agency, path=export, profile=profile, chunk_rows=500
+        )
+    # On PostgreSQL the two chunks kept were decided in their own transactions, before any
+    # import closed; on SQLite a file's calls are decided once its import closes.
+    assert Call.objects.count() == 1_000
+    decided = 1_000 if connection.vendor == "postgresql" else 0
+    assert TriageDecision.objects.count() == decided
+    monkeypatch.setattr(calls_services, "_apply_chunk", real)
+    calls_import_file(
+        actor=None, agency=personas.agency, path=export, profile=profile, chunk_rows=500
+    )
+    _assert_decided_as_the_engine(personas)
+    review = CallTypeReview.objects.get(agency=personas.agency, key="ZZQX BLORP")
+    assert review.calls_seen == len(range(0, CALLS, 29))

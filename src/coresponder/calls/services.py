@@ -43,7 +43,7 @@ from coresponder.calls.engine.reader import (
 )
 from coresponder.calls.engine.records import CallRecord, Reject
 from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch
-from coresponder.calls.signals import calls_written
+from coresponder.calls.signals import calls_chunk_written, calls_written
 
 COUNTS = ("new", "updated", "duplicate", "stale", "rejected")
 CALL_COLUMNS = (
@@ -303,7 +303,9 @@ def _dry_run(
                 notes=notes,
                 known=None if seen is not None else _known_rows(agency, profile.source),
             ):  # fmt: skip
-                total.add(_apply_chunk(agency, profile.source, batch, chunk, seen=seen))
+                total.add(
+                    _apply_chunk(agency, profile.source, batch, chunk, seen=seen, announce=False)
+                )
                 _report(chunk, on_reject, on_progress)
             raise DryRunRollback
     except DryRunRollback:
@@ -417,10 +419,18 @@ def _seen_if_fresh(agency: Agency, source: str) -> set[str] | None:
 
 
 def _apply_chunk(
-    agency: Agency, source: str, batch: ImportBatch, chunk: Chunk, seen: set[str] | None = None
+    agency: Agency,
+    source: str,
+    batch: ImportBatch,
+    chunk: Chunk,
+    seen: set[str] | None = None,
+    *,
+    announce: bool = True,
 ) -> Counts:
     """Write one chunk: new calls inserted, newer versions updated, the rest counted. With
-    ``seen`` (a first import), only event numbers in it are looked up."""
+    ``seen`` (a first import), only event numbers in it are looked up. With ``announce`` (a
+    file import, not its dry run), the new calls read column-wise are announced with
+    ``calls_chunk_written`` in the chunk's transaction."""
     counts = Counts(
         rows_in=chunk.rows,
         rejected=len(chunk.rejects),
@@ -450,7 +460,9 @@ def _apply_chunk(
     _update(updates, {r.event_number: r for r, _, _ in best.values()})
     if table is not None and len(table):
         counts.new += len(table)
-        _insert_table(agency, source, batch, table)
+        written = _insert_table(agency, source, batch, table)
+        if announce:
+            calls_chunk_written.send(sender=ImportBatch, agency=agency, batch=batch, calls=written)
     if seen is not None:
         seen.update(record.event_number for record, _, _ in creates)
         if table is not None:
@@ -669,7 +681,10 @@ def _plain_insert_sql(model: Any, columns: tuple[str, ...]) -> str:
 # persons need no second look-up.
 
 
-def _insert_table(agency: Agency, source: str, batch: ImportBatch, table: columnar.Table) -> None:
+def _insert_table(
+    agency: Agency, source: str, batch: ImportBatch, table: columnar.Table
+) -> pl.DataFrame:
+    """Write the chunk's new calls read column-wise; returns them as written (with ``id``)."""
     ids = _new_ids(len(table))
     calls = table.calls.with_columns(pl.Series("id", ids, dtype=pl.Int64))
     calls = calls.join(_addresses(calls), on="address_raw", how="left")
@@ -686,12 +701,12 @@ def _insert_table(agency: Agency, source: str, batch: ImportBatch, table: column
     by_row = table.calls.select("row").with_columns(pl.Series("call_id", ids, dtype=pl.Int64))
     units = table.units.join(by_row, on="row").select("call_id", *UNIT_COLUMNS)
     persons = table.persons.join(by_row, on="row").select("call_id", *PERSON_COLUMNS)
-    writer = _copy_frame if connection.vendor == "postgresql" else _executemany_frame
-    writer(Call, calls)
+    write_frame(Call, calls)
     if units.height:
-        writer(CallUnit, units)
+        write_frame(CallUnit, units)
     if persons.height:
-        writer(CallPerson, persons)
+        write_frame(CallPerson, persons)
+    return calls
 
 
 def _new_ids(count: int) -> list[int]:
@@ -763,6 +778,15 @@ def _public_ids(count: int) -> pl.Expr:
         pl.lit(series.str.slice(16, 1)).replace_strict(variant, return_dtype=pl.String),
         pl.lit(series.str.slice(17, 15)),
     ).alias("public_id")
+
+
+def write_frame(model: Any, frame: pl.DataFrame) -> None:
+    """Insert the frame's rows into the model's table (its columns named as the table's):
+    ``COPY`` on PostgreSQL, one ``executemany`` on SQLite. Times as UTC datetimes."""
+    if connection.vendor == "postgresql":
+        _copy_frame(model, frame)
+    else:
+        _executemany_frame(model, frame)
 
 
 def _executemany_frame(model: Any, frame: pl.DataFrame) -> None:

@@ -10,3 +10,11 @@ from django.dispatch import Signal
 # dry run does not send it), and by the live feed after each accepted batch.
 # Keyword arguments: agency (Agency), batch (ImportBatch).
 calls_written = Signal()
+
+# Sent by a file import inside each chunk's transaction, once the chunk's new calls read
+# column-wise are written: receivers write what they derive from those calls in the same
+# transaction (triage decides them there), so a chunk and what follows from it commit, or are
+# lost, together. Keyword arguments: agency (Agency), batch (ImportBatch), calls (a Polars
+# DataFrame, one row per new call: ``id`` and the columns of calls_call as written, times
+# as UTC datetimes, ``flags`` as JSON text).
+calls_chunk_written = Signal()

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -183,11 +184,15 @@ _FALLBACK_KEYS = ["fallback_code", "fallback_text"]
 
 
 def decide_calls(
-    frame: pl.DataFrame, triager: Triager, zone: str
+    frame: pl.DataFrame, triager: Triager, zone: str, memo: dict[Any, Any] | None = None
 ) -> tuple[pl.Series, list[Triaged]]:
     """Decide on calls given as columns (``CALL_COLUMNS``), each distinct situation once.
     Returns, per row, the position of its answer in the list of answers; each answer equals
-    ``triager.triage`` of that row's facts (hidden behavioural health included)."""
+    ``triager.triage`` of that row's facts (hidden behavioural health included). ``memo``,
+    kept by the caller from one call to the next with the same triager, holds the situations
+    decided before, so that frames of one file decided one after the other (an import's
+    chunks) decide each situation once in all."""
+    memo = {} if memo is None else memo
     frame, combos = _situations(frame.select(CALL_COLUMNS), triager, zone)
     # With no initial type the final one is decided on (as Triager.triage does).
     no_initial = _blank("initial_type_code") & _blank("initial_type_text")
@@ -199,8 +204,14 @@ def decide_calls(
     decision_keys = [*DECISION_KEYS, *_FALLBACK_KEYS]
     decisions = combos.select(decision_keys).unique(maintain_order=True)
     hidden = combos.select(HIDDEN_KEYS).unique(maintain_order=True)
-    decided = [_decided(row, triager) for row in decisions.iter_rows(named=True)]
-    evidence = [_evidence(row, triager) for row in hidden.iter_rows(named=True)]
+    decided = [
+        _memoised(memo, ("decided", *row.values()), partial(_decided, row, triager))
+        for row in decisions.iter_rows(named=True)
+    ]
+    evidence = [
+        _memoised(memo, ("evidence", *row.values()), partial(_evidence, row, triager))
+        for row in hidden.iter_rows(named=True)
+    ]
     pairs = combos.join(
         decisions.with_row_index("decision"), on=decision_keys, nulls_equal=True
     ).join(hidden.with_row_index("hidden"), on=HIDDEN_KEYS, nulls_equal=True)
@@ -214,6 +225,13 @@ def decide_calls(
         maintain_order="left",
     )["answer"]  # fmt: skip
     return answer, triaged
+
+
+def _memoised(memo: dict[Any, Any], key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
 
 
 def _blank(name: str) -> pl.Expr:
