@@ -90,7 +90,7 @@ def calls_get(request: HttpRequest, filters: Query[CallQuery]) -> QuerySet[Call]
     return call_list(
         user=request.auth.user,  # type: ignore[attr-defined]
         filters=CallFilters(**filters.dict()),
-    ).defer("narrative", "raw")
+    ).defer("narrative")
 
 
 @router.get("/calls/{call_id}", response=CallDetailOut)

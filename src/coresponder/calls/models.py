@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from typing import Any
 
+import polars as pl
 from django.db import models
 from django.utils import timezone
 
@@ -14,7 +16,8 @@ from coresponder.calls.engine.records import CallSource, UnitType
 
 
 class SourceRowField(models.JSONField):
-    """The source row as it was read (column -> text), read back as a dict like a JSONField but
+    """(Kept for migration 0004: calls no longer hold their source row, see ``SourceRows``.)
+    The source row as it was read (column -> text), read back as a dict like a JSONField but
     stored as plain text: no ``JSON_VALID`` check on SQLite, no ``jsonb`` parsing on
     PostgreSQL. The importer writes it only from ``json.dumps`` or Polars' JSON encoder, which
     write valid JSON; nothing queries inside it. On a 1,000,000-row import the check and the
@@ -101,7 +104,9 @@ class Call(models.Model):
     district = models.CharField(max_length=64, blank=True)
     flags = models.JSONField(default=dict, blank=True)
     narrative = models.TextField(blank=True)  # criminal-justice information
-    raw = SourceRowField(default=dict)
+    # The source row of this version: line ``source_line`` of its batch's kept rows
+    # (``SourceRows``), read back by ``raw``. Kept once per chunk, not once per call.
+    source_line = models.BigIntegerField(default=0)
     raw_hash = models.CharField(max_length=64, blank=True)  # of the source row stored
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="calls")
     version_key = models.CharField(max_length=96)
@@ -128,6 +133,58 @@ class Call(models.Model):
     @property
     def call_type(self) -> str:
         return self.final_type_text or self.initial_type_text or self.final_type_code
+
+    @property
+    def raw(self) -> dict[str, str]:
+        """The source row of this version of the call as it was read (column -> text), from
+        its batch's kept rows; empty if none is kept (calls written before batches kept
+        them never are: the migration moved every stored row)."""
+        return SourceRows.row_of(self.batch_id, self.source_line)
+
+
+class SourceRows(models.Model):
+    """The source rows of the calls one chunk of an import wrote (new calls and later
+    versions), as read: once per chunk, compressed, instead of a copy in every call's row
+    (docs/adr/0004, addendum four). ``rows`` is an Arrow IPC stream compressed with zstd,
+    two columns: ``line`` (the row's line in the file, or its position in an API batch) and
+    ``raw`` (the row as a JSON object, column -> text). A call finds its row by its batch
+    and ``source_line``."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="source_rows")
+    first_line = models.BigIntegerField()
+    last_line = models.BigIntegerField()
+    rows = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "first_line"], name="sourcerows_batch_line_idx")]
+
+    def __str__(self) -> str:
+        return f"lines {self.first_line}-{self.last_line} of {self.batch_id}"
+
+    @staticmethod
+    def pack(rows: pl.DataFrame) -> bytes:
+        """The ``rows`` of a frame of ``line`` and ``raw`` (the row as JSON text)."""
+        buffer = io.BytesIO()
+        rows.select(pl.col("line").cast(pl.Int64), pl.col("raw").cast(pl.String)).write_ipc(
+            buffer, compression="zstd"
+        )
+        return buffer.getvalue()
+
+    @staticmethod
+    def unpack(rows: bytes | memoryview) -> pl.DataFrame:
+        return pl.read_ipc(io.BytesIO(bytes(rows)))
+
+    @classmethod
+    def row_of(cls, batch_id: int, line: int) -> dict[str, str]:
+        kept = cls.objects.filter(
+            batch_id=batch_id, first_line__lte=line, last_line__gte=line
+        ).values_list("rows", flat=True)
+        for rows in kept:
+            found = cls.unpack(rows).filter(pl.col("line") == line)
+            if found.height:
+                value = json.loads(found["raw"][0])
+                return value if isinstance(value, dict) else {}
+        return {}
 
 
 class CallUnit(models.Model):

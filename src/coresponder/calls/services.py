@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.db import connection, transaction
@@ -42,7 +42,7 @@ from coresponder.calls.engine.reader import (
     read_chunks,
 )
 from coresponder.calls.engine.records import CallRecord, Reject
-from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch
+from coresponder.calls.models import Call, CallPerson, CallUnit, ImportBatch, SourceRows
 from coresponder.calls.signals import calls_chunk_written, calls_written
 
 COUNTS = ("new", "updated", "duplicate", "stale", "rejected")
@@ -51,7 +51,7 @@ CALL_COLUMNS = (
     "call_source_raw", "initial_type_code", "initial_type_text", "final_type_code",
     "final_type_text", "priority", "disposition_code", "disposition_text", "address_raw",
     "city", "state", "zip_code", "latitude", "longitude", "beat", "district", "flags",
-    "narrative", "raw", "raw_hash",
+    "narrative", "raw_hash",
 )  # fmt: skip
 
 
@@ -395,6 +395,8 @@ def calls_receive(*, actor: Any, agency: Agency, source: str, records: list[Call
             agency=agency, source=source, profile="api", status=ImportBatch.Status.COMPLETE,
             finished_at=timezone.now(),
         )  # fmt: skip
+        for position, record in enumerate(records, 1):
+            record.line = record.line or position  # (where its source row is kept)
         chunk = Chunk(records=records, rejects=[], rows=len(records))
         counts = _apply_chunk(agency, source, batch, chunk)
         _advance(batch, chunk, counts)
@@ -458,6 +460,9 @@ def _apply_chunk(
             counts.stale += 1
     _insert(agency, source, batch, creates)
     _update(updates, {r.event_number: r for r, _, _ in best.values()})
+    kept = [(record.line, record.raw) for record, _, _ in creates]
+    kept += [(call.source_line, best[call.event_number][0].raw) for _, call in updates]
+    _keep_source_rows(batch, kept, table)
     if table is not None and len(table):
         counts.new += len(table)
         written = _insert_table(agency, source, batch, table)
@@ -468,6 +473,27 @@ def _apply_chunk(
         if table is not None:
             seen.update(table.calls.get_column("event_number").to_list())
     return counts
+
+
+def _keep_source_rows(
+    batch: ImportBatch, kept: list[tuple[int, dict[str, str]]], table: columnar.Table | None
+) -> None:
+    """The source rows of the calls the chunk writes, once for the chunk (``SourceRows``),
+    each found again by its batch and line: those written row by row (``kept``) and those
+    read column-wise (``table``, whose rows are JSON text already)."""
+    schema = {"line": pl.Int64, "raw": pl.String}
+    frames = [pl.DataFrame([(line, json.dumps(raw)) for line, raw in kept], schema, orient="row")]
+    if table is not None and len(table):
+        frames.append(table.calls.select(pl.col("line").cast(pl.Int64), "raw"))
+    rows = pl.concat(frames)
+    if rows.is_empty():
+        return
+    SourceRows.objects.create(
+        batch=batch,
+        first_line=cast(int, rows["line"].min()),
+        last_line=cast(int, rows["line"].max()),
+        rows=SourceRows.pack(rows),
+    )
 
 
 def _split_clashes(
@@ -567,6 +593,7 @@ def _new_call(
         address_parts=dict(parts),
         is_block=is_block,
         is_intersection=is_intersection,
+        source_line=record.line,
         **{name: getattr(record, name) for name in CALL_COLUMNS},
     )
 
@@ -587,7 +614,7 @@ def _insert(
         values = {name: getattr(record, name) for name in CALL_COLUMNS}
         for name in TIME_COLUMNS:
             values[name] = adapt.time(values[name])
-        values["flags"], values["raw"] = adapt.json(record.flags), json.dumps(record.raw)
+        values["flags"], values["source_line"] = adapt.json(record.flags), record.line
         values.update(
             public_id=adapt.uuid(uuid.uuid4()), agency_id=agency.pk, source=source,
             event_number=record.event_number, batch_id=batch.pk, version_key=key,
@@ -605,9 +632,9 @@ def _insert(
 
 TIME_COLUMNS = ("received_at", "dispatched_at", "en_route_at", "on_scene_at", "cleared_at")
 INSERT_COLUMNS = (
-    "public_id", "agency_id", "source", "event_number", *CALL_COLUMNS, "address_parts",
-    "is_block", "is_intersection", "batch_id", "version_key", "content_hash", "created_at",
-    "updated_at",
+    "public_id", "agency_id", "source", "event_number", *CALL_COLUMNS, "source_line",
+    "address_parts", "is_block", "is_intersection", "batch_id", "version_key", "content_hash",
+    "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -637,8 +664,8 @@ def _update(pairs: list[tuple[int, Call]], records: dict[str, CallRecord]) -> No
     for pk, call in pairs:
         call.pk, call.updated_at = pk, now
         calls.append(call)
-    fields = [*CALL_COLUMNS, "batch", "version_key", "content_hash", "address_parts",
-              "is_block", "is_intersection", "updated_at"]  # fmt: skip
+    fields = [*CALL_COLUMNS, "source_line", "batch", "version_key", "content_hash",
+              "address_parts", "is_block", "is_intersection", "updated_at"]  # fmt: skip
     Call.objects.bulk_update(calls, fields, batch_size=500)
     ids = [call.pk for call in calls]
     CallUnit.objects.filter(call_id__in=ids).delete()
@@ -697,6 +724,7 @@ def _insert_table(
         pl.lit(now).dt.convert_time_zone("UTC").alias("created_at"),
         pl.lit(now).dt.convert_time_zone("UTC").alias("updated_at"),
         (pl.col("is_block_hint").fill_null(False) | pl.col("is_block")).alias("is_block"),
+        pl.col("line").alias("source_line"),
     ).select("id", *INSERT_COLUMNS)
     by_row = table.calls.select("row").with_columns(pl.Series("call_id", ids, dtype=pl.Int64))
     units = table.units.join(by_row, on="row").select("call_id", *UNIT_COLUMNS)
