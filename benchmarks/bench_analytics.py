@@ -674,7 +674,8 @@ def load_frames(
             "call_source_raw", "initial_type_code", "initial_type_text", "final_type_text",
             "priority", "disposition_text", "address_raw", "city", "state", "zip_code", "beat",
             "narrative", "version_key", "content_hash", "raw_hash")],
-        *[pl.lit("{}").alias(c) for c in ("address_parts", "flags", "raw")],
+        *[pl.lit("{}").alias(c) for c in ("address_parts", "flags")],
+        pl.lit(0).alias("source_line"),  # the source rows are kept per chunk (SourceRows)
         pl.lit(False).alias("is_block"),
         pl.lit(False).alias("is_intersection"),
     )  # fmt: skip

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -53,18 +52,16 @@ class SqliteReader(ArrowReader):
     def __init__(self, path: str) -> None:
         self.path = path
         self.folder = tempfile.TemporaryDirectory(prefix="coresponder-extract-")
-        # the package's own folder first on the path: the child imports this package as the
-        # parent did, however the parent found it
+        # started in the package's own folder: ``-m`` puts it first on the child's path, so
+        # the child imports this package as the parent did, however the parent found it
         source = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (source, os.environ.get("PYTHONPATH", "")) if p
-        )}  # fmt: skip
+        database = str(Path(path).resolve())  # the child starts elsewhere
         self.child = subprocess.Popen(  # noqa: S603 - this package's module, the settings' path
-            [sys.executable, "-m", "coresponder.analytics.sqlite_worker", path],
+            [sys.executable, "-m", "coresponder.analytics.sqlite_worker", database],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env=env,
+            cwd=source,
         )
         self.count = 0
 
