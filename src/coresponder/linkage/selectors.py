@@ -465,16 +465,11 @@ def people_trend(
     audit_record(actor=user, action=AuditAction.REPEAT_TREND_VIEWED,
                  data={"months": months, "of": "people"})  # fmt: skip
     rule = frequent_rule()
-    mentions = _mentions_by_id(
-        [pk for pks in _candidate_groups(agency_id, rule).values() for pk in pks]
-    )
-    members: dict[int, list[Any]] = {}
-    for pk, owner in people_groups(agency_id).items():
-        if pk in mentions:
-            members.setdefault(owner, []).append(mentions[pk])
+    members = _candidate_groups(agency_id, rule)
+    mentions = _mentions_by_id([pk for pks in members.values() for pk in pks])
     people = []
-    for group in members.values():
-        calls = sorted(_calls_of(group).items(), key=lambda item: item[1])
+    for pks in members.values():
+        calls = sorted(_calls_of([mentions[pk] for pk in pks]).items(), key=lambda item: item[1])
         people.append(([c for c, _ in calls], [at for _, at in calls]))
     out = []
     first_of_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -625,11 +625,7 @@ def _fields(mention: PersonMention) -> dict[str, str]:
 def _require_review(actor: Any, candidate: LinkCandidate, status: str) -> None:
     from django.http import Http404
 
-    from coresponder.access.principal import has_capability
-    from coresponder.access.roles import Capability
-
-    if not has_capability(actor, Capability.REVIEW_PERSON_LINKS):
-        raise Http404
+    _require_reviewer(actor)
     if candidate.agency_id != actor.agency_id:
         raise Http404
     if candidate.status != status:
